@@ -1,0 +1,432 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Redis;
+
+// Dialing: connect the socket (TCP or Unix), wrap it in TLS when asked, then the handshake
+// (HELLO 3 or AUTH, CLIENT SETNAME, SELECT), pipelined in one round trip.
+public sealed partial class Conn
+{
+    /// <summary>
+    /// Connects to <paramref name="address"/> (<c>host:port</c> for <c>"tcp"</c>, a socket path for
+    /// <c>"unix"</c>) and runs the handshake the options ask for.
+    /// </summary>
+    /// <exception cref="ArgumentException">A bad network, address or option.</exception>
+    /// <exception cref="RedisConnectionException">The server could not be reached (<see cref="RedisTimeoutException"/> on timeout).</exception>
+    /// <exception cref="RedisServerException">The server refused a handshake command (a wrong password, say).</exception>
+    public static IConn Dial(string network, string address, DialOptions? options = null)
+    {
+        options ??= DialOptions.Default;
+        options.Validate();
+        Endpoint endpoint = ParseEndpoint(network, address);
+        Socket socket = ConnectSocket(endpoint, options.ConnectTimeout);
+        Conn? conn = null;
+        try
+        {
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.UseTls) stream = AuthenticateTls(stream, socket, endpoint, options);
+            conn = new Conn(socket, stream, options, endpoint.Description);
+            conn.Handshake(options);
+            return conn;
+        }
+        catch
+        {
+            conn?.Close();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Dials with redigo's <c>DialTimeout</c> arguments: connect, read and write timeouts.</summary>
+    public static IConn DialTimeout(string network, string address, TimeSpan connectTimeout, TimeSpan readTimeout, TimeSpan writeTimeout)
+        => Dial(network, address, DialOptions.Default with { ConnectTimeout = connectTimeout, ReadTimeout = readTimeout, WriteTimeout = writeTimeout });
+
+    /// <summary>
+    /// Dials a URL: <c>redis://[user:pass@]host[:port][/db]</c>, <c>rediss://...</c> (TLS) or
+    /// <c>unix:///path/to.sock[?db=N]</c>. What the URL says overrides <paramref name="options"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A bad scheme, host, port or database (the message never holds the password).</exception>
+    public static IConn DialUrl(string url, DialOptions? options = null)
+    {
+        RedisUrl.Target target = RedisUrl.Parse(url, options);
+        return Dial(target.Network, target.Address, target.Options);
+    }
+
+    /// <summary>The asynchronous twin of <see cref="Dial"/>; <paramref name="cancellationToken"/> covers the whole dial and handshake.</summary>
+    public static async ValueTask<IConn> DialAsync(string network, string address, DialOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DialOptions.Default;
+        options.Validate();
+        Endpoint endpoint = ParseEndpoint(network, address);
+        Socket socket = await ConnectSocketAsync(endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        Conn? conn = null;
+        try
+        {
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.UseTls) stream = await AuthenticateTlsAsync(stream, endpoint, options, cancellationToken).ConfigureAwait(false);
+            conn = new Conn(socket, stream, options, endpoint.Description);
+            await conn.HandshakeAsync(options, cancellationToken).ConfigureAwait(false);
+            return conn;
+        }
+        catch
+        {
+            conn?.Close();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The asynchronous twin of <see cref="DialUrl"/>.</summary>
+    public static ValueTask<IConn> DialUrlAsync(string url, DialOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RedisUrl.Target target = RedisUrl.Parse(url, options);
+        return DialAsync(target.Network, target.Address, target.Options, cancellationToken);
+    }
+
+    private readonly record struct Endpoint(string Network, string Host, int Port, string Description);
+
+    private static Endpoint ParseEndpoint(string network, string address)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(address);
+        switch (network)
+        {
+            case "tcp":
+            case "tcp4":
+            case "tcp6":
+            {
+                (string host, int port) = RedisUrl.ParseHostPort(address, "localhost", nameof(address));
+                return new Endpoint(network, host, port, $"tcp {RedisUrl.FormatAddress(host, port)}");
+            }
+            case "unix":
+                if (address.Length == 0) throw new ArgumentException("A unix socket path is required.", nameof(address));
+                return new Endpoint("unix", address, 0, $"unix {address}");
+            default:
+                throw new ArgumentException($"Unsupported network '{network}': use \"tcp\" or \"unix\".", nameof(network));
+        }
+    }
+
+    private static Socket ConnectSocket(Endpoint endpoint, TimeSpan timeout)
+    {
+        if (endpoint.Network == "unix")
+        {
+            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                unix.Connect(new UnixDomainSocketEndPoint(endpoint.Host));
+                return unix;
+            }
+            catch (SocketException ex)
+            {
+                unix.Dispose();
+                throw new RedisConnectionException($"Cannot connect to {endpoint.Description}: {ex.Message}", ex);
+            }
+        }
+
+        long deadline = timeout > TimeSpan.Zero ? Environment.TickCount64 + (long)timeout.TotalMilliseconds : long.MaxValue;
+        IPAddress[] addresses = ResolveSync(endpoint);
+        Exception? last = null;
+        foreach (IPAddress ip in addresses)
+        {
+            var socket = NewTcpSocket(ip.AddressFamily);
+            try
+            {
+                ConnectWithDeadline(socket, new IPEndPoint(ip, endpoint.Port), deadline);
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or RedisTimeoutException)
+            {
+                socket.Dispose();
+                last = ex;
+                if (ex is RedisTimeoutException) break;
+            }
+        }
+        throw last is RedisTimeoutException timeoutError
+            ? new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", timeoutError)
+            : new RedisConnectionException($"Cannot connect to {endpoint.Description}: {last?.Message}", last);
+    }
+
+    // A connect with a deadline that needs no other thread: non-blocking connect, then poll.
+    private static void ConnectWithDeadline(Socket socket, IPEndPoint target, long deadline)
+    {
+        socket.Blocking = false;
+        try
+        {
+            socket.Connect(target);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress)
+        {
+            while (true)
+            {
+                long remainingMs = deadline == long.MaxValue ? 1000 : deadline - Environment.TickCount64;
+                if (remainingMs <= 0) throw new RedisTimeoutException("connect timed out");
+                int micros = (int)Math.Min(remainingMs * 1000, 1_000_000);
+                if (socket.Poll(micros, SelectMode.SelectWrite) || socket.Poll(0, SelectMode.SelectError)) break;
+            }
+            int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+            if (error != 0) throw new SocketException(error);
+        }
+        socket.Blocking = true;
+    }
+
+    private static IPAddress[] ResolveSync(Endpoint endpoint)
+    {
+        if (IPAddress.TryParse(endpoint.Host, out IPAddress? literal)) return [literal];
+        try
+        {
+            return FilterFamily(Dns.GetHostAddresses(endpoint.Host), endpoint);
+        }
+        catch (SocketException ex)
+        {
+            throw new RedisConnectionException($"Cannot resolve {endpoint.Description}: {ex.Message}", ex);
+        }
+    }
+
+    private static IPAddress[] FilterFamily(IPAddress[] addresses, Endpoint endpoint)
+    {
+        IPAddress[] filtered = endpoint.Network switch
+        {
+            "tcp4" => Array.FindAll(addresses, a => a.AddressFamily == AddressFamily.InterNetwork),
+            "tcp6" => Array.FindAll(addresses, a => a.AddressFamily == AddressFamily.InterNetworkV6),
+            _ => addresses,
+        };
+        if (filtered.Length == 0) throw new RedisConnectionException($"Cannot resolve {endpoint.Description}: no address of the requested family.");
+        return filtered;
+    }
+
+    private static async ValueTask<Socket> ConnectSocketAsync(Endpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout > TimeSpan.Zero) timeoutSource.CancelAfter(timeout);
+        CancellationToken token = timeoutSource.Token;
+        Exception? last = null;
+        try
+        {
+            if (endpoint.Network == "unix")
+            {
+                var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await unix.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.Host), token).ConfigureAwait(false);
+                    return unix;
+                }
+                catch
+                {
+                    unix.Dispose();
+                    throw;
+                }
+            }
+
+            IPAddress[] addresses = IPAddress.TryParse(endpoint.Host, out IPAddress? literal)
+                ? [literal]
+                : FilterFamily(await Dns.GetHostAddressesAsync(endpoint.Host, token).ConfigureAwait(false), endpoint);
+            foreach (IPAddress ip in addresses)
+            {
+                Socket socket = NewTcpSocket(ip.AddressFamily);
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(ip, endpoint.Port), token).ConfigureAwait(false);
+                    return socket;
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    last = ex;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", ex);
+        }
+        catch (SocketException ex)
+        {
+            last = ex;
+        }
+        throw new RedisConnectionException($"Cannot connect to {endpoint.Description}: {last?.Message}", last);
+    }
+
+    private static Socket NewTcpSocket(AddressFamily family)
+    {
+        // NoDelay: a command is one small write and must not wait for Nagle's algorithm.
+        return new Socket(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+    }
+
+    private static void ConfigureKeepAlive(Socket socket, TimeSpan keepAlive)
+    {
+        if (socket.AddressFamily == AddressFamily.Unix) return;
+        if (keepAlive <= TimeSpan.Zero) return;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        int seconds = (int)Math.Max(1, keepAlive.TotalSeconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
+    }
+
+    private static SslClientAuthenticationOptions TlsOptions(Endpoint endpoint, DialOptions options)
+    {
+        string serverName = options.TlsServerName ?? endpoint.Host;
+        return new SslClientAuthenticationOptions
+        {
+            TargetHost = serverName,
+            ClientCertificates = options.ClientCertificates,
+            EnabledSslProtocols = options.TlsProtocols,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = options.ServerCertificateValidation
+                ?? (options.TrustedCertificateAuthorities is { Count: > 0 } roots ? TlsValidation.TrustOnly(roots) : null),
+        };
+    }
+
+    private static SslStream AuthenticateTls(Stream inner, Socket socket, Endpoint endpoint, DialOptions options)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        int previousReceive = socket.ReceiveTimeout, previousSend = socket.SendTimeout;
+        try
+        {
+            if (options.TlsHandshakeTimeout > TimeSpan.Zero)
+            {
+                socket.ReceiveTimeout = socket.SendTimeout = ToMilliseconds(options.TlsHandshakeTimeout);
+            }
+            ssl.AuthenticateAsClient(TlsOptions(endpoint, options));
+            socket.ReceiveTimeout = previousReceive;
+            socket.SendTimeout = previousSend;
+            return ssl;
+        }
+        catch (Exception ex)
+        {
+            ssl.Dispose();
+            throw TlsFailure(endpoint, ex);
+        }
+    }
+
+    private static async ValueTask<SslStream> AuthenticateTlsAsync(Stream inner, Endpoint endpoint, DialOptions options, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.TlsHandshakeTimeout > TimeSpan.Zero) timeoutSource.CancelAfter(options.TlsHandshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(TlsOptions(endpoint, options), timeoutSource.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            ssl.Dispose();
+            throw new RedisTimeoutException($"TLS handshake timeout ({endpoint.Description}).", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ssl.Dispose();
+            throw TlsFailure(endpoint, ex);
+        }
+    }
+
+    private static RedisConnectionException TlsFailure(Endpoint endpoint, Exception ex)
+    {
+        if (IsTimeout(ex)) return new RedisTimeoutException($"TLS handshake timeout ({endpoint.Description}).", ex);
+        return new RedisConnectionException($"TLS handshake with {endpoint.Description} failed: {ex.Message}", ex);
+    }
+
+    private void Handshake(DialOptions options)
+    {
+        ConfigureKeepAliveSafely(options);
+        int count = SendHandshake(options);
+        if (count == 0) return;
+        object?[] replies = (object?[])Do("")!;
+        CheckHandshake(replies, options);
+    }
+
+    private async ValueTask HandshakeAsync(DialOptions options, CancellationToken cancellationToken)
+    {
+        ConfigureKeepAliveSafely(options);
+        int count = SendHandshake(options);
+        if (count == 0) return;
+        object?[] replies = (object?[])(await DoAsync("", [], cancellationToken).ConfigureAwait(false))!;
+        CheckHandshake(replies, options);
+    }
+
+    private void ConfigureKeepAliveSafely(DialOptions options)
+    {
+        if (_socket is not null)
+        {
+            try
+            {
+                ConfigureKeepAlive(_socket, options.KeepAlive);
+            }
+            catch (SocketException)
+            {
+                // Keep-alive is best effort: some platforms refuse the tuning options.
+            }
+        }
+    }
+
+    // Queues the handshake commands and returns how many were queued.
+    private int SendHandshake(DialOptions options)
+    {
+        int count = 0;
+        if (options.Protocol == 3)
+        {
+            var hello = new List<object?>(6) { "3" };
+            if (!string.IsNullOrEmpty(options.Password))
+            {
+                hello.Add("AUTH");
+                hello.Add(string.IsNullOrEmpty(options.Username) ? "default" : options.Username);
+                hello.Add(options.Password);
+            }
+            if (!string.IsNullOrEmpty(options.ClientName))
+            {
+                hello.Add("SETNAME");
+                hello.Add(options.ClientName);
+            }
+            Send("HELLO", hello.ToArray());
+            count++;
+        }
+        else
+        {
+            if (!string.IsNullOrEmpty(options.Password))
+            {
+                if (string.IsNullOrEmpty(options.Username)) Send("AUTH", options.Password);
+                else Send("AUTH", options.Username, options.Password);
+                count++;
+            }
+            if (!string.IsNullOrEmpty(options.ClientName))
+            {
+                Send("CLIENT", "SETNAME", options.ClientName);
+                count++;
+            }
+        }
+        if (options.Database != 0)
+        {
+            Send("SELECT", options.Database);
+            count++;
+        }
+        return count;
+    }
+
+    private void CheckHandshake(object?[] replies, DialOptions options)
+    {
+        foreach (object? reply in replies)
+        {
+            if (reply is RedisServerException error)
+            {
+                throw new RedisServerException(Redact(error.Message, options.Password));
+            }
+        }
+    }
+
+    // Server errors can quote a command's arguments ("unknown command 'HELLO', with args beginning
+    // with: ..."); a handshake error must never carry the password onward.
+    private static string Redact(string message, string? password)
+    {
+        int quoted = message.IndexOf(", with args beginning with:", StringComparison.Ordinal);
+        if (quoted >= 0) message = message[..quoted] + ", with args beginning with: (redacted)";
+        if (!string.IsNullOrEmpty(password)) message = message.Replace(password, "***", StringComparison.Ordinal);
+        return message;
+    }
+}

@@ -1,0 +1,370 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace Redis;
+
+/// <summary>
+/// Reads values from complete, validated replies (as <see cref="RespDecoder"/> hands them out)
+/// either as an object tree (<see cref="ReadObject"/>) or straight into typed values
+/// (<see cref="ReadInt64"/>, <see cref="ReadString"/>, <see cref="ReadAggregateHeader"/>...) without
+/// boxing or building a tree. Attributes are skipped. An error reply read by a typed method is
+/// thrown as <see cref="RedisServerException"/>.
+/// </summary>
+public ref struct RespReader
+{
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
+    private readonly ReadOnlySpan<byte> _buffer;
+    private int _position;
+
+    /// <summary>Reads from <paramref name="buffer"/>, which holds one or more complete replies.</summary>
+    public RespReader(ReadOnlySpan<byte> buffer)
+    {
+        _buffer = buffer;
+        _position = 0;
+    }
+
+    /// <summary>The offset of the next unread byte.</summary>
+    public readonly int Position => _position;
+
+    /// <summary>True when every byte has been read.</summary>
+    public readonly bool End => _position >= _buffer.Length;
+
+    /// <summary>The type of the next value (after any attribute, which is skipped).</summary>
+    public RespType PeekType()
+    {
+        SkipAttributes();
+        if (_position >= _buffer.Length) throw RespScanner.Error("read past the end of the reply");
+        return (RespType)_buffer[_position];
+    }
+
+    /// <summary>True (and the value consumed) when the next value is nil: RESP2 null bulk or array, or RESP3 null.</summary>
+    public bool TryReadNull()
+    {
+        RespType type = PeekType();
+        int save = _position;
+        if (type == RespType.Null) { ReadLine(); return true; }
+        if (type is RespType.BulkString or RespType.Array)
+        {
+            ReadOnlySpan<byte> line = ReadLine();
+            if (line.Length == 2 && line[0] == (byte)'-' && line[1] == (byte)'1') return true;
+            _position = save;
+        }
+        return false;
+    }
+
+    /// <summary>Reads the next value as the object tree <see cref="IConn.Receive"/> returns; error replies become <see cref="RedisServerException"/> values.</summary>
+    public object? ReadObject()
+    {
+        RespType type = PeekType();
+        ReadOnlySpan<byte> line = ReadLine();
+        switch (type)
+        {
+            case RespType.SimpleString:
+                if (line.SequenceEqual("OK"u8)) return "OK";
+                if (line.SequenceEqual("PONG"u8)) return "PONG";
+                if (line.SequenceEqual("QUEUED"u8)) return "QUEUED";
+                return Encoding.UTF8.GetString(line);
+            case RespType.SimpleError:
+                return new RedisServerException(Encoding.UTF8.GetString(line));
+            case RespType.Integer:
+                return RespScanner.ParseInteger(line);
+            case RespType.BulkString:
+            {
+                int len = (int)RespScanner.ParseLength(line, allowNull: true);
+                return len < 0 ? null : ReadPayload(len).ToArray();
+            }
+            case RespType.BulkError:
+                return new RedisServerException(Encoding.UTF8.GetString(ReadPayload((int)RespScanner.ParseLength(line, false))));
+            case RespType.VerbatimString:
+                return Encoding.UTF8.GetString(ReadPayload((int)RespScanner.ParseLength(line, false))[4..]);
+            case RespType.Null:
+                return null;
+            case RespType.Double:
+                return RespScanner.ParseDouble(line);
+            case RespType.Boolean:
+                return line[0] == (byte)'t' ? BoxedTrue : BoxedFalse;
+            case RespType.BigNumber:
+                return BigInteger.Parse(Encoding.ASCII.GetString(line), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            case RespType.Array:
+            case RespType.Set:
+            {
+                int count = (int)RespScanner.ParseLength(line, allowNull: type == RespType.Array);
+                return count < 0 ? null : ReadElements(count);
+            }
+            case RespType.Push:
+                return new RedisPush(ReadElements((int)RespScanner.ParseLength(line, false)));
+            case RespType.Map:
+            {
+                int count = (int)RespScanner.ParseLength(line, false);
+                var pairs = count == 0 ? [] : new KeyValuePair<object?, object?>[count];
+                for (int i = 0; i < count; i++)
+                {
+                    object? key = ReadObject();
+                    pairs[i] = new KeyValuePair<object?, object?>(key, ReadObject());
+                }
+                return pairs;
+            }
+            default:
+                throw RespScanner.Error($"unexpected reply type byte 0x{(byte)type:x2}");
+        }
+    }
+
+    private object?[] ReadElements(int count)
+    {
+        if (count == 0) return [];
+        var values = new object?[count];
+        for (int i = 0; i < values.Length; i++) values[i] = ReadObject();
+        return values;
+    }
+
+    /// <summary>
+    /// Reads an integer reply; also accepts a bulk or simple string holding an integer, a RESP3
+    /// boolean (1/0) and an integral RESP3 double. Nil throws <see cref="RedisNilException"/>.
+    /// </summary>
+    public long ReadInt64()
+    {
+        RespType type = PeekType();
+        switch (type)
+        {
+            case RespType.Integer:
+                return RespScanner.ParseInteger(ReadLine());
+            case RespType.Boolean:
+                return ReadLine()[0] == (byte)'t' ? 1 : 0;
+            case RespType.Double:
+            {
+                double d = RespScanner.ParseDouble(ReadLine());
+                if (d == Math.Floor(d) && d >= long.MinValue && d < 9.2233720368547758E18) return (long)d;
+                throw new RedisException($"Cannot convert the double reply {d.ToString(CultureInfo.InvariantCulture)} to an integer.");
+            }
+            default:
+            {
+                ReadOnlySpan<byte> text = ReadTextOrThrow(type, "an integer", out bool isNull);
+                if (isNull) throw new RedisNilException();
+                try
+                {
+                    return RespScanner.ParseInteger(text);
+                }
+                catch (RedisProtocolException)
+                {
+                    throw new RedisException($"Cannot convert the reply \"{Preview(text)}\" to an integer.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads a RESP3 double, an integer, or a bulk/simple string holding a number (<c>inf</c>, <c>-inf</c>, <c>nan</c> too). Nil throws <see cref="RedisNilException"/>.</summary>
+    public double ReadDouble()
+    {
+        RespType type = PeekType();
+        switch (type)
+        {
+            case RespType.Double:
+                return RespScanner.ParseDouble(ReadLine());
+            case RespType.Integer:
+                return RespScanner.ParseInteger(ReadLine());
+            default:
+            {
+                ReadOnlySpan<byte> text = ReadTextOrThrow(type, "a double", out bool isNull);
+                if (isNull) throw new RedisNilException();
+                try
+                {
+                    return RespScanner.ParseDouble(text);
+                }
+                catch (RedisProtocolException)
+                {
+                    throw new RedisException($"Cannot convert the reply \"{Preview(text)}\" to a double.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads a RESP3 boolean, or an integer (non-zero is true). Nil throws <see cref="RedisNilException"/>.</summary>
+    public bool ReadBoolean()
+    {
+        RespType type = PeekType();
+        switch (type)
+        {
+            case RespType.Boolean:
+                return ReadLine()[0] == (byte)'t';
+            case RespType.Integer:
+                return RespScanner.ParseInteger(ReadLine()) != 0;
+            default:
+                ReadOnlySpan<byte> text = ReadTextOrThrow(type, "a boolean", out bool isNull);
+                if (isNull) throw new RedisNilException();
+                if (text.SequenceEqual("1"u8) || text.SequenceEqual("OK"u8)) return true;
+                if (text.SequenceEqual("0"u8)) return false;
+                throw new RedisException($"Cannot convert the reply \"{Preview(text)}\" to a boolean.");
+        }
+    }
+
+    /// <summary>Reads a bulk, simple or verbatim string as UTF-8 text (numbers are formatted invariantly); nil gives <see langword="null"/>.</summary>
+    public string? ReadString()
+    {
+        RespType type = PeekType();
+        switch (type)
+        {
+            case RespType.Integer:
+                return RespScanner.ParseInteger(ReadLine()).ToString(CultureInfo.InvariantCulture);
+            case RespType.Double:
+                return RespScanner.ParseDouble(ReadLine()).ToString("R", CultureInfo.InvariantCulture);
+            case RespType.BigNumber:
+            case RespType.Boolean:
+                return Encoding.ASCII.GetString(ReadLine());
+            case RespType.SimpleString:
+            {
+                ReadOnlySpan<byte> line = ReadLine();
+                return line.SequenceEqual("OK"u8) ? "OK" : Encoding.UTF8.GetString(line);
+            }
+            default:
+            {
+                ReadOnlySpan<byte> text = ReadTextOrThrow(type, "a string", out bool isNull);
+                return isNull ? null : Encoding.UTF8.GetString(text);
+            }
+        }
+    }
+
+    /// <summary>Reads a bulk, simple or verbatim string as a new byte array; nil gives <see langword="null"/>.</summary>
+    public byte[]? ReadBytes()
+    {
+        ReadOnlySpan<byte> text = ReadTextOrThrow(PeekType(), "bytes", out bool isNull);
+        return isNull ? null : text.ToArray();
+    }
+
+    /// <summary>
+    /// Reads a bulk, simple or verbatim string without copying: the span points into the reply
+    /// buffer and is valid only until the connection reads again. Returns false for nil.
+    /// </summary>
+    public bool TryReadBulkSpan(out ReadOnlySpan<byte> value)
+    {
+        value = ReadTextOrThrow(PeekType(), "bytes", out bool isNull);
+        return !isNull;
+    }
+
+    /// <summary>
+    /// Reads the header of an array, set, push or map and returns its element count (for a map,
+    /// the number of key/value pairs; read 2 × count values after it), or -1 for a nil array.
+    /// An error reply is thrown.
+    /// </summary>
+    public int ReadAggregateHeader(out RespType type)
+    {
+        type = PeekType();
+        switch (type)
+        {
+            case RespType.Array:
+            case RespType.Set:
+            case RespType.Push:
+            case RespType.Map:
+                return (int)RespScanner.ParseLength(ReadLine(), allowNull: type == RespType.Array);
+            case RespType.Null:
+                ReadLine();
+                return -1;
+            case RespType.SimpleError:
+            case RespType.BulkError:
+                throw (RedisServerException)ReadObject()!;
+            default:
+                throw new RedisException($"Expected an aggregate reply, got {type}.");
+        }
+    }
+
+    /// <summary>Skips the next value, aggregates included.</summary>
+    public void Skip()
+    {
+        // Iterative: the count of values still to skip replaces recursion.
+        long toSkip = 1;
+        while (toSkip > 0)
+        {
+            RespType type = (RespType)_buffer[_position];
+            ReadOnlySpan<byte> line = ReadLine();
+            toSkip--;
+            switch (type)
+            {
+                case RespType.BulkString:
+                case RespType.BulkError:
+                case RespType.VerbatimString:
+                {
+                    int len = (int)RespScanner.ParseLength(line, allowNull: true);
+                    if (len > 0) _position += len;
+                    if (len >= 0) _position += 2;
+                    break;
+                }
+                case RespType.Array:
+                case RespType.Set:
+                case RespType.Push:
+                {
+                    long count = RespScanner.ParseLength(line, allowNull: true);
+                    if (count > 0) toSkip += count;
+                    break;
+                }
+                case RespType.Map:
+                    toSkip += 2 * RespScanner.ParseLength(line, false);
+                    break;
+                case RespType.Attribute:
+                    toSkip += 2 * RespScanner.ParseLength(line, false) + 1;
+                    break;
+            }
+        }
+    }
+
+    private void SkipAttributes()
+    {
+        while (_position < _buffer.Length && _buffer[_position] == (byte)RespType.Attribute)
+        {
+            ReadOnlySpan<byte> line = ReadLine();
+            long pairs = RespScanner.ParseLength(line, false);
+            for (long i = 0; i < 2 * pairs; i++) Skip();
+        }
+    }
+
+    // The payload of a bulk, simple or verbatim string; errors are thrown.
+    private ReadOnlySpan<byte> ReadTextOrThrow(RespType type, string wanted, out bool isNull)
+    {
+        isNull = false;
+        switch (type)
+        {
+            case RespType.SimpleString:
+                return ReadLine();
+            case RespType.BulkString:
+            {
+                int len = (int)RespScanner.ParseLength(ReadLine(), allowNull: true);
+                if (len < 0) { isNull = true; return default; }
+                return ReadPayload(len);
+            }
+            case RespType.VerbatimString:
+                return ReadPayload((int)RespScanner.ParseLength(ReadLine(), false))[4..];
+            case RespType.Null:
+                ReadLine();
+                isNull = true;
+                return default;
+            case RespType.Array:
+                if (TryReadNull()) { isNull = true; return default; }
+                break;
+            case RespType.SimpleError:
+            case RespType.BulkError:
+                throw (RedisServerException)ReadObject()!;
+        }
+        throw new RedisException($"Cannot read a {type} reply as {wanted}.");
+    }
+
+    private ReadOnlySpan<byte> ReadLine()
+    {
+        int start = _position + 1;
+        int newline = _buffer[start..].IndexOf((byte)'\n');
+        if (newline < 1) throw RespScanner.Error("incomplete reply line");
+        _position = start + newline + 1;
+        return _buffer.Slice(start, newline - 1);
+    }
+
+    private ReadOnlySpan<byte> ReadPayload(int length)
+    {
+        if (_position + length + 2 > _buffer.Length) throw RespScanner.Error("incomplete bulk string");
+        ReadOnlySpan<byte> payload = _buffer.Slice(_position, length);
+        _position += length + 2;
+        return payload;
+    }
+
+    private static string Preview(ReadOnlySpan<byte> text)
+        => Encoding.UTF8.GetString(text.Length > 32 ? text[..32] : text) + (text.Length > 32 ? "..." : string.Empty);
+}

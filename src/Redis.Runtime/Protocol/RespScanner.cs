@@ -1,0 +1,281 @@
+using System.Globalization;
+
+namespace Redis;
+
+/// <summary>
+/// Finds where one complete reply ends in buffered bytes, validating it on the way, without
+/// allocating. It is resumable: when the bytes run out it remembers how far it got (the offset of
+/// the last complete element and the counts still owed by each open aggregate), so each byte is
+/// scanned once however the reply is split. Nesting is tracked in an explicit stack, never by
+/// recursion, so depth is bounded by <see cref="RespLimits.MaxDepth"/> and cannot overflow the stack.
+/// </summary>
+/// <remarks>
+/// Every offset is relative to the start of the reply being scanned, so the owner may move the
+/// bytes (compact its buffer) between calls. Once a reply is complete, the tree builder and the
+/// typed reader can parse it without bounds surprises: they run over validated bytes.
+/// </remarks>
+internal sealed class RespScanner
+{
+    private readonly RespLimits _limits;
+    private readonly int[] _remaining;      // elements still owed by each open aggregate
+    private readonly bool[] _isAttribute;   // an attribute does not count as a value of its parent
+    private int _depth;
+    private int _scanned;                   // offset after the last fully scanned element
+    private int _lineSearchFrom;            // where to resume looking for '\n' in a long line
+
+    public RespScanner(RespLimits limits)
+    {
+        _limits = limits;
+        _remaining = new int[limits.MaxDepth];
+        _isAttribute = new bool[limits.MaxDepth];
+    }
+
+    /// <summary>After <see cref="TryScan"/> returns false: the total bytes the reply needs at least (0 when unknown).</summary>
+    public int BytesNeeded { get; private set; }
+
+    /// <summary>Forgets a partial scan.</summary>
+    public void Reset()
+    {
+        _depth = 0;
+        _scanned = 0;
+        _lineSearchFrom = 0;
+        BytesNeeded = 0;
+    }
+
+    /// <summary>
+    /// Continues scanning the reply at the start of <paramref name="buffer"/>. Returns true with the
+    /// reply's length once it is complete (and resets for the next reply); false when more bytes
+    /// are needed. Malformed input or an exceeded limit throws <see cref="RedisProtocolException"/>.
+    /// </summary>
+    public bool TryScan(ReadOnlySpan<byte> buffer, out int length)
+    {
+        int pos = _scanned;
+        while (true)
+        {
+            if (pos >= buffer.Length)
+            {
+                return NeedMore(pos, pos + 1, out length);
+            }
+
+            byte type = buffer[pos];
+            int searchFrom = Math.Max(pos + 1, _lineSearchFrom);
+            int newline = buffer[searchFrom..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                if (buffer.Length - pos > (long)_limits.MaxBulkLength + 32)
+                {
+                    throw Error($"a reply line is longer than the limit of {_limits.MaxBulkLength} bytes");
+                }
+                _lineSearchFrom = buffer.Length;
+                return NeedMore(pos, buffer.Length + 1, out length);
+            }
+            newline += searchFrom;
+            _lineSearchFrom = 0;
+            if (newline - 1 < pos + 1 || buffer[newline - 1] != (byte)'\r')
+            {
+                throw Error("bad reply line terminator (expected \\r\\n)");
+            }
+            ReadOnlySpan<byte> line = buffer[(pos + 1)..(newline - 1)];
+            int next = newline + 1;
+            bool completesValue = true;
+
+            switch (type)
+            {
+                case (byte)'+':
+                case (byte)'-':
+                    break;
+                case (byte)':':
+                    ParseInteger(line);
+                    break;
+                case (byte)'$':
+                case (byte)'!':
+                case (byte)'=':
+                {
+                    long len = ParseLength(line, allowNull: type == (byte)'$');
+                    if (len >= 0)
+                    {
+                        if (len > _limits.MaxBulkLength)
+                        {
+                            throw Error($"bulk length {len} exceeds the limit of {_limits.MaxBulkLength} bytes");
+                        }
+                        long end = next + len + 2;
+                        if (end > buffer.Length)
+                        {
+                            return NeedMore(pos, end, out length);
+                        }
+                        int payloadEnd = next + (int)len;
+                        if (buffer[payloadEnd] != (byte)'\r' || buffer[payloadEnd + 1] != (byte)'\n')
+                        {
+                            throw Error("bad bulk string format (payload not followed by \\r\\n)");
+                        }
+                        if (type == (byte)'=' && (len < 4 || buffer[next + 3] != (byte)':'))
+                        {
+                            throw Error("bad verbatim string (expected a 3-byte format and ':')");
+                        }
+                        next = payloadEnd + 2;
+                    }
+                    break;
+                }
+                case (byte)'*':
+                case (byte)'~':
+                case (byte)'>':
+                case (byte)'%':
+                case (byte)'|':
+                {
+                    long count = ParseLength(line, allowNull: type == (byte)'*');
+                    if (count > _limits.MaxAggregateLength)
+                    {
+                        throw Error($"aggregate length {count} exceeds the limit of {_limits.MaxAggregateLength}");
+                    }
+                    bool pairs = type is (byte)'%' or (byte)'|';
+                    int elements = (int)(pairs ? count * 2 : count);
+                    bool attribute = type == (byte)'|';
+                    if (elements > 0)
+                    {
+                        if (_depth >= _limits.MaxDepth)
+                        {
+                            throw Error($"replies nested deeper than the limit of {_limits.MaxDepth}");
+                        }
+                        _remaining[_depth] = elements;
+                        _isAttribute[_depth] = attribute;
+                        _depth++;
+                        completesValue = false;
+                    }
+                    else if (attribute)
+                    {
+                        completesValue = false; // an empty attribute: the real value follows
+                    }
+                    break;
+                }
+                case (byte)'_':
+                    if (line.Length != 0) throw Error("bad null reply (expected \"_\\r\\n\")");
+                    break;
+                case (byte)',':
+                    ParseDouble(line);
+                    break;
+                case (byte)'#':
+                    if (line.Length != 1 || (line[0] != (byte)'t' && line[0] != (byte)'f'))
+                    {
+                        throw Error("bad boolean reply (expected #t or #f)");
+                    }
+                    break;
+                case (byte)'(':
+                    ValidateBigNumber(line);
+                    break;
+                default:
+                    throw Error($"unexpected reply type byte 0x{type:x2}");
+            }
+
+            pos = next;
+            if (completesValue && CompleteValue())
+            {
+                length = pos;
+                Reset();
+                return true;
+            }
+            _scanned = pos;
+        }
+    }
+
+    // One value finished: count it against the open aggregates. Returns true when the top-level
+    // reply is complete.
+    private bool CompleteValue()
+    {
+        while (_depth > 0)
+        {
+            int top = _depth - 1;
+            if (--_remaining[top] > 0) return false;
+            _depth--;
+            if (_isAttribute[top]) return false; // the attribute is done; the value it annotates follows
+        }
+        return true;
+    }
+
+    private bool NeedMore(int resumeAt, long needed, out int length)
+    {
+        _scanned = resumeAt;
+        BytesNeeded = needed > int.MaxValue ? int.MaxValue : (int)needed;
+        if (needed > _limits.MaxBufferedBytes)
+        {
+            throw Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
+        }
+        length = 0;
+        return false;
+    }
+
+    internal static long ParseInteger(ReadOnlySpan<byte> line)
+    {
+        if (line.Length == 0) throw Error("malformed integer (empty)");
+        bool negative = line[0] == (byte)'-';
+        ReadOnlySpan<byte> digits = negative ? line[1..] : line;
+        if (digits.Length == 0) throw Error("malformed integer (sign without digits)");
+        ulong value = 0;
+        foreach (byte b in digits)
+        {
+            uint d = (uint)(b - '0');
+            if (d > 9) throw Error("illegal byte in integer");
+            if (value > (ulong.MaxValue - d) / 10) throw Error("integer overflows 64 bits");
+            value = value * 10 + d;
+        }
+        if (negative)
+        {
+            if (value > (ulong)long.MaxValue + 1) throw Error("integer overflows 64 bits");
+            return (long)(0 - value);
+        }
+        if (value > long.MaxValue) throw Error("integer overflows 64 bits");
+        return (long)value;
+    }
+
+    internal static long ParseLength(ReadOnlySpan<byte> line, bool allowNull)
+    {
+        if (line.Length == 0) throw Error("malformed length (empty)");
+        if (line[0] == (byte)'-')
+        {
+            if (allowNull && line.Length == 2 && line[1] == (byte)'1') return -1;
+            throw Error("illegal length (negative)");
+        }
+        if (line.Length > 10) throw Error("illegal length (too long)");
+        long value = 0;
+        foreach (byte b in line)
+        {
+            uint d = (uint)(b - '0');
+            if (d > 9) throw Error("illegal byte in length");
+            value = value * 10 + d;
+        }
+        if (value > int.MaxValue) throw Error("illegal length (exceeds 2^31-1)");
+        return value;
+    }
+
+    internal static double ParseDouble(ReadOnlySpan<byte> line)
+    {
+        if (line.SequenceEqual("inf"u8) || line.SequenceEqual("+inf"u8)) return double.PositiveInfinity;
+        if (line.SequenceEqual("-inf"u8)) return double.NegativeInfinity;
+        if (line.SequenceEqual("nan"u8) || line.SequenceEqual("-nan"u8)) return double.NaN;
+        if (line.Length == 0 || line.Length > 400) throw Error("malformed double");
+        foreach (byte b in line)
+        {
+            // Only the characters of a decimal number: no "Infinity", no culture symbols, no spaces.
+            if (!((b >= '0' && b <= '9') || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E'))
+            {
+                throw Error("malformed double");
+            }
+        }
+        if (!double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            throw Error("malformed double");
+        }
+        return value;
+    }
+
+    private static void ValidateBigNumber(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> digits = line.Length > 0 && (line[0] == (byte)'-' || line[0] == (byte)'+') ? line[1..] : line;
+        if (digits.Length == 0) throw Error("malformed big number");
+        foreach (byte b in digits)
+        {
+            if ((uint)(b - '0') > 9) throw Error("illegal byte in big number");
+        }
+    }
+
+    internal static RedisProtocolException Error(string message) => new($"Protocol error: {message}.");
+}
