@@ -301,6 +301,5 @@ public sealed partial class Conn : IConn
     {
         try { _stream.Dispose(); } catch (Exception) { /* closing: nothing to report */ }
         try { _socket?.Dispose(); } catch (Exception) { /* closing: nothing to report */ }
-        _timeoutSource?.Dispose();
     }
 }
