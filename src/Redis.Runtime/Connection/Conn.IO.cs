@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 
 namespace Redis;
@@ -37,6 +38,7 @@ public sealed partial class Conn
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushCoreAsync(CancellationToken cancellationToken)
     {
         if (_writer.Length == 0) return;
@@ -76,6 +78,7 @@ public sealed partial class Conn
         _decoder.Advance(read);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         CancellationTokenSource? deadline = StartDeadline(_readTimeout, cancellationToken, out CancellationToken token);

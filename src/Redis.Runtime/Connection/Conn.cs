@@ -115,6 +115,7 @@ public sealed partial class Conn : IConn
         => DoAsync(command, args ?? [null], CancellationToken.None);
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<object?> DoAsync(string command, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -155,6 +156,7 @@ public sealed partial class Conn : IConn
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<object?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfBroken();
@@ -245,6 +247,7 @@ public sealed partial class Conn : IConn
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<object?> ReadOneAsync(bool forDo, CancellationToken cancellationToken)
     {
         while (true)
