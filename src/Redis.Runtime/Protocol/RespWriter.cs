@@ -274,6 +274,112 @@ public sealed class RespWriter : IDisposable
     /// <summary>Writes <c>1</c> for true and <c>0</c> for false.</summary>
     public void WriteBulkString(bool value) => WriteBulkString(value ? "1"u8 : "0"u8);
 
+    /// <summary>
+    /// Encodes a reply value (as <see cref="IConn.Receive"/> returns them) back into RESP3: the
+    /// inverse of <see cref="RespReader.ReadObject"/>. Used to adapt connections that only offer
+    /// object replies to typed parsers, and by tests.
+    /// </summary>
+    public void WriteReply(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                WriteRaw("_\r\n"u8);
+                break;
+            case string s:
+                WriteLine((byte)'+', s);
+                break;
+            case RedisServerException error:
+                WriteLine((byte)'-', error.Message.ReplaceLineEndings(" "));
+                break;
+            case long l:
+                WriteNumberLine((byte)':', l);
+                break;
+            case byte[] b:
+                WriteBulkString(b);
+                break;
+            case double d:
+                WriteRaw(","u8);
+                WriteRaw(double.IsPositiveInfinity(d) ? "inf"u8 : double.IsNegativeInfinity(d) ? "-inf"u8 : double.IsNaN(d) ? "nan"u8 : default);
+                if (double.IsFinite(d)) WriteFormattedRaw(d);
+                WriteRaw("\r\n"u8);
+                break;
+            case bool bo:
+                WriteRaw(bo ? "#t\r\n"u8 : "#f\r\n"u8);
+                break;
+            case BigInteger big:
+                WriteRaw("("u8);
+                WriteFormattedRaw(big);
+                WriteRaw("\r\n"u8);
+                break;
+            case object?[] items:
+                WriteNumberLine((byte)'*', items.Length);
+                foreach (object? item in items) WriteReply(item);
+                break;
+            case KeyValuePair<object?, object?>[] pairs:
+                WriteNumberLine((byte)'%', pairs.Length);
+                foreach (KeyValuePair<object?, object?> pair in pairs)
+                {
+                    WriteReply(pair.Key);
+                    WriteReply(pair.Value);
+                }
+                break;
+            case RedisPush push:
+                WriteNumberLine((byte)'>', push.Values.Length);
+                foreach (object? item in push.Values) WriteReply(item);
+                break;
+            default:
+                throw new ArgumentException($"{value.GetType().FullName} is not a reply value.", nameof(value));
+        }
+    }
+
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(GetSpan(bytes.Length));
+        _length += bytes.Length;
+    }
+
+    private void WriteLine(byte type, string text)
+    {
+        int count = Encoding.UTF8.GetByteCount(text);
+        Span<byte> span = GetSpan(count + 3);
+        span[0] = type;
+        Encoding.UTF8.GetBytes(text, span[1..]);
+        span[count + 1] = (byte)'\r';
+        span[count + 2] = (byte)'\n';
+        _length += count + 3;
+    }
+
+    private void WriteNumberLine(byte type, long value)
+    {
+        Span<byte> span = GetSpan(MaxInt64Digits + 3);
+        span[0] = type;
+        bool ok = Utf8Formatter.TryFormat(value, span[1..], out int n);
+        System.Diagnostics.Debug.Assert(ok);
+        span[1 + n] = (byte)'\r';
+        span[2 + n] = (byte)'\n';
+        _length += n + 3;
+    }
+
+    private void WriteFormattedRaw<T>(T value) where T : IUtf8SpanFormattable
+    {
+        Span<byte> chars = stackalloc byte[128];
+        if (value.TryFormat(chars, out int n, value is double ? "R" : default, CultureInfo.InvariantCulture))
+        {
+            WriteRaw(chars[..n]);
+            return;
+        }
+        WriteRaw(Encoding.ASCII.GetBytes(string.Format(CultureInfo.InvariantCulture, "{0}", value)));
+    }
+
+    /// <summary>Drops everything written after <paramref name="length"/> (a command that failed part-way).</summary>
+    public void Truncate(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _length);
+        _length = length;
+    }
+
     private void WriteFormatted<T>(T value) where T : IUtf8SpanFormattable
     {
         Span<byte> chars = stackalloc byte[128];

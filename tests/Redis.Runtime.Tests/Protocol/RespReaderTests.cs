@@ -151,4 +151,20 @@ public class RespReaderTests
             Assert.True(skipper.End, "Skip must consume exactly one reply");
         }
     }
+
+    [Fact]
+    public void WriteReply_EncodesReplyTreesThatReadBackIdentically()
+    {
+        var random = new Random(11);
+        using var writer = new RespWriter();
+        for (int i = 0; i < 2000; i++)
+        {
+            (object? expected, _) = RandomReply.Generate(random, depth: 0);
+            writer.Reset();
+            writer.WriteReply(expected);
+            var reader = new RespReader(writer.WrittenSpan);
+            ReplyAssert.Equal(expected, reader.ReadObject());
+            Assert.True(reader.End);
+        }
+    }
 }
