@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Redis.Tests.Infrastructure;
 using static Redis.Tests.Infrastructure.Exec;
 
@@ -155,6 +156,78 @@ public class TlsTests(TlsServerFixture fixture) : IClassFixture<TlsServerFixture
         Assert.IsNotType<RedisTimeoutException>(error);
         Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
         Assert.IsType<AuthenticationException>(error.InnerException);
+    }
+
+    [SkippableTheory, MemberData(nameof(Modes))]
+    public async Task PrivateCa_ServerSendingAnIntermediate_IsAcceptedWithOnlyTheRootTrusted(bool useAsync)
+    {
+        TlsServer server = await fixture.ChainedServerAsync();
+
+        // The server presents the leaf the intermediate signed and sends the intermediate with it; the
+        // client trusts only the root, so the intermediate can come from nowhere but the handshake.
+        (string? leaf, bool intermediateSent, _) = await ProbeServerCertificate(useAsync, server.TlsLocalhostAddress, tlsServerName: null);
+        Assert.Equal(Certificates.ChainedServer.Thumbprint, leaf);
+        Assert.True(intermediateSent, "the server did not send the intermediate CA");
+        Assert.Equal(Certificates.IntermediateCertificateAuthority.Subject, Certificates.ChainedServer.Issuer);
+
+        await using IConn c = await Dial(useAsync, server.TlsLocalhostAddress, TrustingTheCa);
+
+        await AssertRoundTrip(c, useAsync);
+    }
+
+    [SkippableTheory, MemberData(nameof(Modes))]
+    public async Task PrivateCa_CertificateWithoutServerAuthUsage_IsRejected(bool useAsync)
+    {
+        TlsServer server = await fixture.ClientOnlyUsageServerAsync();
+        // The client certificate names itself only in its CN ("redis-test-client"): dialing with that name
+        // passes SslStream's host-name check, and the trusted CA signed it, so only its usage (client
+        // authentication, not server) is left to refuse it.
+        string name = Certificates.Client.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        (string? leaf, _, SslPolicyErrors errors) = await ProbeServerCertificate(useAsync, server.TlsAddress, name);
+        Assert.Equal(Certificates.Client.Thumbprint, leaf);
+        Assert.True((errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0, $"the name {name} does not match: {errors}");
+
+        var error = await Assert.ThrowsAnyAsync<RedisConnectionException>(async () =>
+        {
+            await using IConn c = await Dial(useAsync, server.TlsAddress, TrustingTheCa with { TlsServerName = name });
+        });
+
+        Assert.IsNotType<RedisTimeoutException>(error);
+        Assert.Contains("TLS handshake", error.Message, StringComparison.Ordinal);
+        Assert.IsType<AuthenticationException>(error.InnerException);
+    }
+
+    // Dials with a callback that accepts anything and reports what the server presented: the leaf's
+    // thumbprint, whether the intermediate CA came with it, and the errors SslStream found.
+    private static async Task<(string? Leaf, bool IntermediateSent, SslPolicyErrors Errors)> ProbeServerCertificate(
+        bool useAsync, string address, string? tlsServerName)
+    {
+        string? leaf = null;
+        bool intermediateSent = false;
+        SslPolicyErrors seen = SslPolicyErrors.None;
+        string intermediate = Certificates.IntermediateCertificateAuthority.Thumbprint;
+        var options = DialOptions.Default with
+        {
+            UseTls = true,
+            TlsServerName = tlsServerName,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ReadTimeout = TimeSpan.FromSeconds(10),
+            ServerCertificateValidation = (_, certificate, chain, errors) =>
+            {
+                leaf = certificate?.GetCertHashString();
+                seen = errors;
+                if (chain is not null)
+                {
+                    intermediateSent = chain.ChainPolicy.ExtraStore.Any(x => x.Thumbprint == intermediate)
+                        || chain.ChainElements.Any(e => e.Certificate.Thumbprint == intermediate);
+                }
+                return true;
+            },
+        };
+
+        await using IConn c = await Dial(useAsync, address, options);
+        Assert.Equal("PONG", await c.Do(useAsync, "PING"));
+        return (leaf, intermediateSent, seen);
     }
 
     [SkippableTheory, MemberData(nameof(Modes))]

@@ -148,27 +148,49 @@ public sealed partial class Conn
             : new RedisConnectionException($"Cannot connect to {endpoint.Description}: {last?.Message}", last);
     }
 
-    // A connect with a deadline that needs no other thread: non-blocking connect, then poll.
+    // A blocking connect with a deadline. The socket must stay in blocking mode: once .NET has put a
+    // socket in non-blocking mode, every later synchronous receive is emulated and allocates. Linux
+    // bounds a blocking connect by the send timeout (SO_SNDTIMEO), so no other thread is involved;
+    // elsewhere a timer closes the socket when the deadline passes.
     private static void ConnectWithDeadline(Socket socket, IPEndPoint target, long deadline)
     {
-        socket.Blocking = false;
+        if (deadline == long.MaxValue)
+        {
+            socket.Connect(target);
+            return;
+        }
+        long remainingMs = deadline - Environment.TickCount64;
+        if (remainingMs <= 0) throw new RedisTimeoutException("connect timed out");
+        int timeoutMs = (int)Math.Min(remainingMs, int.MaxValue);
+        if (OperatingSystem.IsLinux())
+        {
+            socket.SendTimeout = timeoutMs;
+            try
+            {
+                socket.Connect(target);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.InProgress or SocketError.WouldBlock)
+            {
+                throw new RedisTimeoutException("connect timed out", ex);
+            }
+            socket.SendTimeout = 0;
+            return;
+        }
+
+        bool timedOut = false;
+        using var timer = new Timer(_ =>
+        {
+            timedOut = true;
+            socket.Dispose();
+        }, null, timeoutMs, Timeout.Infinite);
         try
         {
             socket.Connect(target);
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress)
+        catch (Exception ex) when (Volatile.Read(ref timedOut) && ex is SocketException or ObjectDisposedException)
         {
-            while (true)
-            {
-                long remainingMs = deadline == long.MaxValue ? 1000 : deadline - Environment.TickCount64;
-                if (remainingMs <= 0) throw new RedisTimeoutException("connect timed out");
-                int micros = (int)Math.Min(remainingMs * 1000, 1_000_000);
-                if (socket.Poll(micros, SelectMode.SelectWrite) || socket.Poll(0, SelectMode.SelectError)) break;
-            }
-            int error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (error != 0) throw new SocketException(error);
+            throw new RedisTimeoutException("connect timed out", ex);
         }
-        socket.Blocking = true;
     }
 
     private static IPAddress[] ResolveSync(Endpoint endpoint)

@@ -22,17 +22,22 @@ public sealed class TlsServer(TestServer server, int tlsPort) : IAsyncDisposable
     /// <summary><c>localhost:TlsPort</c> (the name in the certificate's SAN).</summary>
     public string TlsLocalhostAddress => "localhost:" + TlsPort.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Starts a TLS server; <paramref name="requireClientCertificates"/> sets <c>--tls-auth-clients yes</c>.</summary>
-    public static async Task<TlsServer> StartAsync(bool requireClientCertificates)
+    /// <summary>
+    /// Starts a TLS server; <paramref name="requireClientCertificates"/> sets <c>--tls-auth-clients yes</c>,
+    /// <paramref name="identity"/> picks the certificate (and chain) it presents.
+    /// </summary>
+    public static async Task<TlsServer> StartAsync(bool requireClientCertificates, ServerIdentity identity = ServerIdentity.SignedByTheRoot)
     {
         TestCertificates certificates = TestCertificates.Instance;
         int tlsPort = TestServer.AllocateFreePort();
+        string reason = requireClientCertificates ? "TLS with client certificates" : "TLS";
+        if (identity != ServerIdentity.SignedByTheRoot) reason += ", server certificate: " + identity;
         TestServer server = await DedicatedServer.StartAsync(new TestServerOptions
         {
-            Reason = requireClientCertificates ? "TLS with client certificates" : "TLS",
+            Reason = reason,
             ExtraArgsFactory = directory =>
             {
-                (string cert, string key, string ca) = certificates.WriteServerFiles(directory);
+                (string cert, string key, string ca) = certificates.WriteServerFiles(directory, identity);
                 return
                 [
                     "--tls-port", tlsPort.ToString(CultureInfo.InvariantCulture),
@@ -51,14 +56,17 @@ public sealed class TlsServer(TestServer server, int tlsPort) : IAsyncDisposable
 }
 
 /// <summary>
-/// Two TLS servers shared by one test class, each started on first use: one that accepts any client
-/// and one that demands a client certificate. A server that cannot start skips (or under CI fails)
-/// each test that asks for it.
+/// TLS servers shared by one test class, each started on first use: one that accepts any client, one
+/// that demands a client certificate, one that sends its leaf and the intermediate CA that signed it,
+/// and one that presents a client-auth-only certificate as its server certificate. A server that
+/// cannot start skips (or under CI fails) each test that asks for it.
 /// </summary>
 public sealed class TlsServerFixture : IAsyncLifetime
 {
     private readonly Lazy<Task<TlsServer>> _plain = new(() => TlsServer.StartAsync(requireClientCertificates: false));
     private readonly Lazy<Task<TlsServer>> _mutual = new(() => TlsServer.StartAsync(requireClientCertificates: true));
+    private readonly Lazy<Task<TlsServer>> _chained = new(() => TlsServer.StartAsync(requireClientCertificates: false, ServerIdentity.LeafAndIntermediate));
+    private readonly Lazy<Task<TlsServer>> _clientOnlyUsage = new(() => TlsServer.StartAsync(requireClientCertificates: false, ServerIdentity.ClientOnlyUsage));
 
     /// <summary>The TLS server with <c>--tls-auth-clients no</c>.</summary>
     public Task<TlsServer> ServerAsync() => _plain.Value;
@@ -66,11 +74,17 @@ public sealed class TlsServerFixture : IAsyncLifetime
     /// <summary>The TLS server with <c>--tls-auth-clients yes</c>.</summary>
     public Task<TlsServer> MutualTlsServerAsync() => _mutual.Value;
 
+    /// <summary>A TLS server (<c>--tls-auth-clients no</c>) whose certificate file holds <see cref="TestCertificates.ChainedServer"/> then <see cref="TestCertificates.IntermediateCertificateAuthority"/>.</summary>
+    public Task<TlsServer> ChainedServerAsync() => _chained.Value;
+
+    /// <summary>A TLS server (<c>--tls-auth-clients no</c>) presenting <see cref="TestCertificates.Client"/> (client-auth EKU only) as its certificate.</summary>
+    public Task<TlsServer> ClientOnlyUsageServerAsync() => _clientOnlyUsage.Value;
+
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        foreach (Lazy<Task<TlsServer>> lazy in new[] { _plain, _mutual })
+        foreach (Lazy<Task<TlsServer>> lazy in new[] { _plain, _mutual, _chained, _clientOnlyUsage })
         {
             if (!lazy.IsValueCreated) continue;
             TlsServer server;

@@ -254,4 +254,37 @@ public class ConnTests
         Assert.Equal("OK", c.Do("SET", "a", "apple"));
         Assert.Contains("stream", c.ToString());
     }
+
+    [Theory, MemberData(nameof(Modes))]
+    public async Task ConnectTimeout_FailsTheDialWithATimeoutError(bool useAsync)
+    {
+        // A listener that never accepts, with its backlog full: later connects get no answer.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(0);
+        string address = $"127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndPoint!).Port}";
+        var options = new DialOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+        var held = new List<IConn>();
+        try
+        {
+            RedisConnectionException? error = null;
+            for (int attempt = 0; attempt < 4 && error is null; attempt++)
+            {
+                try
+                {
+                    held.Add(await Dial(useAsync, address, options)); // these fill the backlog
+                }
+                catch (RedisConnectionException ex)
+                {
+                    error = ex;
+                }
+            }
+            Assert.IsType<RedisTimeoutException>(error);
+            Assert.Contains("Timed out connecting", error!.Message);
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+        }
+    }
 }
