@@ -1,0 +1,5 @@
+namespace Redis.Generators;
+
+internal static class Placeholder
+{
+}
