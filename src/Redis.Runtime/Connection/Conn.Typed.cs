@@ -8,7 +8,7 @@ public sealed partial class Conn : IRespExecutor
 {
     /// <inheritdoc />
     public TResult Execute<TCommand, TParser, TResult>(in TCommand command, in TParser parser)
-        where TCommand : struct, IRespCommand
+        where TCommand : struct, IRespCommand, allows ref struct
         where TParser : struct, IRespParser<TResult>
     {
         ThrowIfBroken();
@@ -46,7 +46,7 @@ public sealed partial class Conn : IRespExecutor
         return firstError is null ? result : throw firstError;
     }
 
-    private void WriteTyped<TCommand>(in TCommand command) where TCommand : struct, IRespCommand
+    private void WriteTyped<TCommand>(in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
     {
         int before = _writer.Length;
         try

@@ -10,7 +10,7 @@ public interface IRespExecutor
     /// <summary>Sends <paramref name="command"/>, flushes, reads any pending replies and parses this command's reply.</summary>
     /// <exception cref="RedisServerException">The reply (or an earlier pending reply) was an error.</exception>
     TResult Execute<TCommand, TParser, TResult>(in TCommand command, in TParser parser)
-        where TCommand : struct, IRespCommand
+        where TCommand : struct, IRespCommand, allows ref struct
         where TParser : struct, IRespParser<TResult>;
 
     /// <summary>The asynchronous twin of <see cref="Execute{TCommand, TParser, TResult}"/>.</summary>

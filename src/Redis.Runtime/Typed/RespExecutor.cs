@@ -19,7 +19,7 @@ public static class RespExecutor
     private sealed class DoAdapter(IConn conn) : IRespExecutor
     {
         public TResult Execute<TCommand, TParser, TResult>(in TCommand command, in TParser parser)
-            where TCommand : struct, IRespCommand
+            where TCommand : struct, IRespCommand, allows ref struct
             where TParser : struct, IRespParser<TResult>
         {
             (string name, object?[] args) = Decode(command);
@@ -52,7 +52,7 @@ public static class RespExecutor
             return Parse<TParser, TResult>(parser, reply);
         }
 
-        private static (string Name, object?[] Args) Decode<TCommand>(in TCommand command) where TCommand : struct, IRespCommand
+        private static (string Name, object?[] Args) Decode<TCommand>(in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
         {
             using var writer = new RespWriter();
             command.WriteTo(writer);
