@@ -50,4 +50,46 @@ public class TimeoutAndCancellationTests(ServerFixture fixture)
         Assert.Null(c.Err);
         Assert.Equal("PONG", await c.Do(useAsync, "PING"));
     }
+
+    [Theory, MemberData(nameof(Modes))]
+    public async Task DoWithTimeout_GivesABlockingCommandItsOwnDeadline(bool useAsync)
+    {
+        await using IConn c = await fixture.DialAsync(useAsync, new DialOptions { ReadTimeout = TimeSpan.FromMilliseconds(100) });
+        var conn = Assert.IsAssignableFrom<IConnWithTimeout>(c);
+        string list = ServerFixture.Key("per-call");
+        object? reply = useAsync
+            ? await conn.DoWithTimeoutAsync(TimeSpan.FromSeconds(10), "BLPOP", [list, 0.5])
+            : conn.DoWithTimeout(TimeSpan.FromSeconds(10), "BLPOP", list, 0.5);
+        Assert.Null(reply); // BLPOP's own 0.5 s timeout passed; the 100 ms default did not apply
+        Assert.Null(c.Err);
+        // The default deadline is back for the next call.
+        await Assert.ThrowsAsync<RedisTimeoutException>(() => c.Do(useAsync, "BLPOP", list, 5));
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public async Task DoWithTimeout_ShorterThanTheBlockBreaksTheConnection(bool useAsync)
+    {
+        await using IConn c = await fixture.DialAsync(useAsync);
+        var conn = (IConnWithTimeout)c;
+        string list = ServerFixture.Key("per-call-short");
+        await Assert.ThrowsAsync<RedisTimeoutException>(async () =>
+        {
+            if (useAsync) await conn.DoWithTimeoutAsync(TimeSpan.FromMilliseconds(150), "BLPOP", [list, 5]);
+            else conn.DoWithTimeout(TimeSpan.FromMilliseconds(150), "BLPOP", list, 5);
+        });
+        Assert.NotNull(c.Err);
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public async Task ReceiveWithTimeout_WaitsForAPendingBlockingReply(bool useAsync)
+    {
+        await using IConn c = await fixture.DialAsync(useAsync, new DialOptions { ReadTimeout = TimeSpan.FromMilliseconds(100) });
+        var conn = (IConnWithTimeout)c;
+        string list = ServerFixture.Key("receive-timeout");
+        c.Send("BLPOP", list, 0.4);
+        await c.Flush(useAsync);
+        object? reply = useAsync ? await conn.ReceiveWithTimeoutAsync(TimeSpan.FromSeconds(10)) : conn.ReceiveWithTimeout(TimeSpan.FromSeconds(10));
+        Assert.Null(reply);
+        Assert.Equal("PONG", await c.Do(useAsync, "PING"));
+    }
 }

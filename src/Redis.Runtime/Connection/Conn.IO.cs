@@ -15,7 +15,7 @@ public sealed partial class Conn
     {
         if (_stream is { CanTimeout: true })
         {
-            if (_readTimeout > TimeSpan.Zero) _stream.ReadTimeout = ToMilliseconds(_readTimeout);
+            if (_activeReadTimeout > TimeSpan.Zero) _stream.ReadTimeout = ToMilliseconds(_activeReadTimeout);
             if (_writeTimeout > TimeSpan.Zero) _stream.WriteTimeout = ToMilliseconds(_writeTimeout);
         }
     }
@@ -81,7 +81,7 @@ public sealed partial class Conn
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        CancellationTokenSource? deadline = StartDeadline(_readTimeout, cancellationToken, out CancellationToken token);
+        CancellationTokenSource? deadline = StartDeadline(_activeReadTimeout, cancellationToken, out CancellationToken token);
         int read;
         try
         {

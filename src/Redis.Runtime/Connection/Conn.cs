@@ -27,7 +27,7 @@ public sealed partial class Conn : IConn
     private readonly RespDecoder _decoder;
     private readonly string _description;
     private readonly Action<RedisPush>? _pushHandler;
-    private readonly TimeSpan _readTimeout;
+    private TimeSpan _activeReadTimeout;  // the default read timeout, or a per-call override
     private readonly TimeSpan _writeTimeout;
     private CancellationTokenSource? _timeoutSource;
     private int _pending;
@@ -39,7 +39,7 @@ public sealed partial class Conn : IConn
         _stream = stream;
         _description = description;
         _pushHandler = options.PushHandler;
-        _readTimeout = options.ReadTimeout;
+        _activeReadTimeout = options.ReadTimeout;
         _writeTimeout = options.WriteTimeout;
         Protocol = options.Protocol;
         _writer = new RespWriter();
