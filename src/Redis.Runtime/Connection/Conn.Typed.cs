@@ -88,7 +88,7 @@ public sealed partial class Conn : IRespExecutor
                 var push = (RedisPush)pushReader.ReadObject()!;
                 _decoder.Consume(frame.Length);
                 if (IsSubscriptionReply(push)) throw new RedisException("A subscription confirmation arrived where a typed reply was expected; use Do or a PubSubConn for (un)subscribe commands.");
-                _pushHandler?.Invoke(push);
+                DeliverPush(push);
                 continue;
             }
 

@@ -240,7 +240,7 @@ public sealed partial class Conn : IConn
             while (!TryTakeReply(out reply)) Fill();
             if (forDo && reply is RedisPush push && !IsSubscriptionReply(push))
             {
-                _pushHandler?.Invoke(push);
+                DeliverPush(push);
                 continue;
             }
             return reply;
@@ -256,10 +256,25 @@ public sealed partial class Conn : IConn
             while (!TryTakeReply(out reply)) await FillAsync(cancellationToken).ConfigureAwait(false);
             if (forDo && reply is RedisPush push && !IsSubscriptionReply(push))
             {
-                _pushHandler?.Invoke(push);
+                DeliverPush(push);
                 continue;
             }
             return reply;
+        }
+    }
+
+    // A push handler runs in the middle of reading replies; if it throws, the replies still owed
+    // can no longer be matched to their callers, so the connection is broken with that exception.
+    private void DeliverPush(RedisPush push)
+    {
+        if (_pushHandler is null) return;
+        try
+        {
+            _pushHandler(push);
+        }
+        catch (Exception ex)
+        {
+            throw Fail(new RedisConnectionException($"The push handler threw; the connection was closed: {ex.Message}", ex));
         }
     }
 

@@ -287,4 +287,14 @@ public class ConnTests
             held.ForEach(c => c.Dispose());
         }
     }
+
+    [Fact]
+    public async Task PushHandlerThatThrows_BreaksTheConnectionInsteadOfDesynchronisingIt()
+    {
+        await using var server = new FakeServer(_ => ">2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nkey\r\n+PONG\r\n");
+        using IConn c = Conn.Dial("tcp", server.Address, new DialOptions { PushHandler = _ => throw new InvalidOperationException("handler bug") });
+        var error = Assert.Throws<RedisConnectionException>(() => c.Do("PING"));
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Same(error, c.Err);
+    }
 }
