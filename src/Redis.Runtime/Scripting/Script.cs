@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Redis;
+
+/// <summary>
+/// A Lua script, redigo's <c>Script</c>: <see cref="Do"/> runs it by its SHA-1 (EVALSHA) and sends the
+/// source (EVAL) only when the server does not know it yet (NOSCRIPT), so the source crosses the
+/// network once per server rather than on every call.
+/// </summary>
+/// <remarks>
+/// With a key count of zero or more, it is inserted after the hash or source, so the arguments are the
+/// keys then the other values. With a negative key count the caller passes the count as the first
+/// argument (for scripts taking a variable number of keys). Script objects are immutable and thread-safe;
+/// create them once (a <see langword="static readonly"/> field) and use them on any connection.
+/// </remarks>
+/// <example>
+/// <code>
+/// static readonly Script GetSet = new(1, "local old = redis.call('GET', KEYS[1]); redis.call('SET', KEYS[1], ARGV[1]); return old");
+/// object? old = GetSet.Do(conn, "key", "new value");
+/// </code>
+/// </example>
+public sealed class Script
+{
+    /// <summary>Creates a script with <paramref name="keyCount"/> keys (negative: the caller passes the count) and its Lua <paramref name="source"/>.</summary>
+    public Script(int keyCount, string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        KeyCount = keyCount;
+        Source = source;
+        Hash = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(source)));
+    }
+
+    /// <summary>The number of keys the script takes, or a negative number when each call passes it first.</summary>
+    public int KeyCount { get; }
+
+    /// <summary>The Lua source.</summary>
+    public string Source { get; }
+
+    /// <summary>The SHA-1 of the source as 40 lower-case hexadecimal digits, as SCRIPT LOAD and EVALSHA use it.</summary>
+    public string Hash { get; }
+
+    /// <summary>
+    /// Runs the script: EVALSHA, then EVAL when the server answers NOSCRIPT (which also caches it there).
+    /// Any other error is thrown as is.
+    /// </summary>
+    /// <param name="conn">The connection to run on.</param>
+    /// <param name="keysAndArgs">The keys, then the other arguments (with a negative <see cref="KeyCount"/>: the key count first).</param>
+    /// <returns>The script's reply.</returns>
+    public object? Do(IConn conn, params object?[] keysAndArgs)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        try
+        {
+            return conn.Do("EVALSHA", Arguments(Hash, keysAndArgs));
+        }
+        catch (RedisServerException error) when (IsNoScript(error))
+        {
+            return conn.Do("EVAL", Arguments(Source, keysAndArgs));
+        }
+    }
+
+    /// <summary>The asynchronous twin of <see cref="Do"/>.</summary>
+    public ValueTask<object?> DoAsync(IConn conn, params object?[] keysAndArgs)
+        => DoAsync(conn, keysAndArgs, CancellationToken.None);
+
+    /// <summary>The asynchronous twin of <see cref="Do"/>, with cancellation.</summary>
+    public async ValueTask<object?> DoAsync(IConn conn, IReadOnlyList<object?> keysAndArgs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        try
+        {
+            return await conn.DoAsync("EVALSHA", Arguments(Hash, keysAndArgs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException error) when (IsNoScript(error))
+        {
+            return await conn.DoAsync("EVAL", Arguments(Source, keysAndArgs), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads the script into the server's cache (SCRIPT LOAD) so that EVALSHA finds it.</summary>
+    public void Load(IConn conn)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        conn.Do("SCRIPT", "LOAD", Source);
+    }
+
+    /// <summary>The asynchronous twin of <see cref="Load"/>.</summary>
+    public async ValueTask LoadAsync(IConn conn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        await conn.DoAsync("SCRIPT", ["LOAD", Source], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Buffers an EVAL of the script (the whole source) for a pipeline; the reply comes with <see cref="IConn.Receive"/>.</summary>
+    public void Send(IConn conn, params object?[] keysAndArgs)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        conn.Send("EVAL", Arguments(Source, keysAndArgs));
+    }
+
+    /// <summary>
+    /// Buffers an EVALSHA of the script for a pipeline, with no NOSCRIPT fallback: <see cref="Load"/> it
+    /// first (or expect a NOSCRIPT error reply).
+    /// </summary>
+    public void SendHash(IConn conn, params object?[] keysAndArgs)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        conn.Send("EVALSHA", Arguments(Hash, keysAndArgs));
+    }
+
+    /// <summary>Describes the script by its hash and key count.</summary>
+    public override string ToString() => $"Script({Hash}, keys {(KeyCount < 0 ? "given per call" : KeyCount)})";
+
+    private static bool IsNoScript(RedisServerException error) => error.Prefix == "NOSCRIPT";
+
+    private object?[] Arguments(string scriptOrHash, IReadOnlyList<object?>? keysAndArgs)
+    {
+        int count = keysAndArgs?.Count ?? 0;
+        int extra = KeyCount >= 0 ? 2 : 1;
+        var args = new object?[count + extra];
+        args[0] = scriptOrHash;
+        if (KeyCount >= 0) args[1] = KeyCount;
+        for (int i = 0; i < count; i++) args[extra + i] = keysAndArgs![i];
+        return args;
+    }
+}
