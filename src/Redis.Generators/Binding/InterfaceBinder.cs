@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Redis.Generators.Emit;
+using Redis.Generators.Model;
+using Redis.Generators.Spec;
+
+namespace Redis.Generators.Binding;
+
+/// <summary>The result of binding one interface to the spec: the source model (null when nothing is generated) and the diagnostics.</summary>
+internal sealed record BindResult(GeneratedInterface? Generated, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Binds a declaration to the spec: matches every method to a command, checks its parameters and
+/// return type, and builds the location-free <see cref="GeneratedInterface"/>.
+/// </summary>
+internal static class InterfaceBinder
+{
+    private const string IConn = "global::Redis.IConn";
+    private const string IRespExecutor = "global::Redis.IRespExecutor";
+
+    public static BindResult Bind(InterfaceDeclaration declaration, CommandSpec spec, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>(declaration.Diagnostics);
+        bool isInterface = !declaration.Diagnostics.Any(d => d.Descriptor.Id == DiagnosticDescriptors.NotAnInterface.Id);
+        if (spec.Files.IsEmpty)
+        {
+            if (isInterface)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoCommandSpec, declaration.AttributeLocation ?? declaration.IdentifierLocation, declaration.Name));
+            }
+            return new BindResult(null, diagnostics.ToEquatableArray());
+        }
+        if (spec.HasErrors) return new BindResult(null, diagnostics.ToEquatableArray());
+
+        CheckSpecSelection(declaration, spec, diagnostics);
+        if (!declaration.CanGenerate || declaration.Methods.Any(m => m.ReturnType.ContainsError || m.Parameters.Any(p => p.Type.ContainsError)))
+        {
+            // Declaration errors are reported; type errors are the compiler's to report. Either way: no source.
+            return new BindResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var names = new NameAllocator(declaration.Methods.Select(m => m.Name));
+        bool createFromConn = true, createFromExecutor = true;
+        var signatures = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FactoryDeclaration factory in declaration.ExistingFactories)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, factory.Location ?? declaration.IdentifierLocation,
+                $"Create({factory.ParameterType})", $"the generated factory method {declaration.Name}.Create({factory.ParameterType}); the generated one is left out"));
+            if (factory.ParameterType == "IConn") createFromConn = false;
+            else createFromExecutor = false;
+        }
+        var methods = new List<GeneratedMethod>();
+        HelperSet helpers = HelperSet.None;
+        string discard = "";
+        foreach (MethodDeclaration method in declaration.Methods)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (method.Name == "Create" && method.Parameters.Count == 1 && method.Parameters[0].Type.DisplayNotNull is IConn or IRespExecutor)
+            {
+                bool conn = method.Parameters[0].Type.DisplayNotNull == IConn;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, method.Location ?? declaration.IdentifierLocation,
+                    $"{method.Name}({(conn ? "IConn" : "IRespExecutor")})",
+                    $"the generated factory method {declaration.Name}.Create({(conn ? "IConn" : "IRespExecutor")}); rename the method and map it with [RedisCommand]"));
+                if (conn) createFromConn = false;
+                else createFromExecutor = false;
+            }
+            if (!signatures.Add(method.SignatureKey))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, method.Location ?? declaration.IdentifierLocation,
+                    method.Name, "another method with the same parameter types (they differ only in nullability, tuple names or return type); give them different names"));
+                continue;
+            }
+            GeneratedMethod generated = MethodBinder.Bind(method, spec, names, diagnostics, out HelperSet methodHelpers);
+            helpers = helpers.Union(methodHelpers);
+            methods.Add(generated);
+        }
+        if (helpers.DiscardValueTask) discard = names.Allocate("Discard");
+
+        string containers = string.Concat(declaration.ContainingTypes.Select(c => c.Name + "."));
+        string hint = SafeHint((declaration.Namespace is null ? "" : declaration.Namespace + ".") + containers + declaration.Name) + ".g.cs";
+        string implementation = string.Concat(declaration.ContainingTypes.Select(c => c.Name + "_")) + declaration.Name + "Implementation";
+        if (!declaration.ImplementationCanBeFileLocal) implementation = names.Allocate(declaration.Name + "Implementation");
+        var generatedInterface = new GeneratedInterface(
+            hint,
+            declaration.Namespace,
+            declaration.ContainingTypes,
+            declaration.Name,
+            declaration.FullyQualifiedName,
+            implementation,
+            declaration.ImplementationCanBeFileLocal,
+            names.Allocate("_executor"),
+            createFromConn,
+            createFromExecutor,
+            declaration.HidesInheritedFactories,
+            methods.ToEquatableArray(),
+            helpers,
+            discard);
+        return new BindResult(generatedInterface, diagnostics.ToEquatableArray());
+    }
+
+    private static string SafeHint(string name)
+        => new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+
+    // Commands = / Groups = name things the spec must have (the members come in a later phase).
+    private static void CheckSpecSelection(InterfaceDeclaration declaration, CommandSpec spec, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (NameReference reference in declaration.SpecCommands)
+        {
+            SpecCommand? command = reference.Name is null ? null : spec.Find(reference.Name);
+            if (command is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownSpecName, reference.Location ?? declaration.AttributeLocation, "Command", reference.Name ?? "null", ""));
+            }
+        }
+        foreach (NameReference reference in declaration.SpecGroups)
+        {
+            if (reference.Name is null || !spec.HasGroup(reference.Name))
+            {
+                string known = string.Join(", ", spec.Commands.Where(c => c.Group is not null).Select(c => c.Group!).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(g => g, StringComparer.Ordinal).Take(12));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownSpecName, reference.Location ?? declaration.AttributeLocation, "Group", reference.Name ?? "null",
+                    known.Length == 0 ? "" : $" (groups: {known})"));
+            }
+        }
+    }
+}
+
+/// <summary>Gives generated members names that clash with nothing the user declared.</summary>
+internal sealed class NameAllocator
+{
+    private readonly HashSet<string> _used;
+
+    public NameAllocator(IEnumerable<string> reserved) => _used = new HashSet<string>(reserved, StringComparer.Ordinal);
+
+    public string Allocate(string wanted)
+    {
+        string name = wanted;
+        for (int i = 2; !_used.Add(name); i++) name = wanted + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return name;
+    }
+}

@@ -1,0 +1,99 @@
+using Redis.Generators.Emit;
+using Redis.Generators.Model;
+using Redis.Generators.Spec;
+
+namespace Redis.Generators.Binding;
+
+/// <summary>
+/// Which C# types each spec argument type accepts, and how a value of that type is written.
+/// </summary>
+internal static class ScalarWriters
+{
+    /// <summary>
+    /// The writer for a non-nullable value of <paramref name="type"/> sent as an argument of kind
+    /// <paramref name="kind"/>, or null (with the reason) when the type is not allowed.
+    /// </summary>
+    public static System.Func<string, WriteNode>? For(SpecArgument argument, TypeDesc type, bool isAsync, out string reason)
+    {
+        reason = "";
+        ArgumentType kind = argument.Type;
+        switch (kind)
+        {
+            case ArgumentType.Key:
+                if (Bytes(type, isAsync, out var bytes, ref reason)) return bytes;
+                if (type.Shape == TypeShape.RedisKey) return e => new ValueNode(e, true);
+                if (reason.Length == 0) reason = "a key accepts string, byte[], ReadOnlyMemory<byte>, ReadOnlySpan<byte> (synchronous methods) or RedisKey";
+                return null;
+            case ArgumentType.String:
+            case ArgumentType.Pattern:
+            case ArgumentType.Unknown:
+                if (Bytes(type, isAsync, out var text, ref reason)) return text;
+                if (type.Shape == TypeShape.RedisValue || (kind == ArgumentType.Unknown && type.Shape == TypeShape.RedisKey)) return e => new ValueNode(e, true);
+                if (Number(type, allowFloat: true) is { } number) return number;
+                if (reason.Length == 0) reason = $"a {argument.TypeName} argument accepts string, byte[], ReadOnlyMemory<byte>, ReadOnlySpan<byte> (synchronous methods), RedisValue or a number";
+                return null;
+            case ArgumentType.Integer:
+                if (type.IsIntegral) return Number(type, allowFloat: false);
+                reason = "an integer argument accepts long, int, short, sbyte, byte, ushort, uint or ulong";
+                return null;
+            case ArgumentType.Double:
+                if (Number(type, allowFloat: true) is { } d) return d;
+                reason = "a double argument accepts double, float or an integer type";
+                return null;
+            case ArgumentType.UnixTime:
+                if (type.Shape is TypeShape.Int64 or TypeShape.Int32) return Number(type, allowFloat: false);
+                if (type.Shape == TypeShape.DateTimeOffset)
+                {
+                    bool milliseconds = (argument.Token?.StartsWith("P", System.StringComparison.OrdinalIgnoreCase) ?? false)
+                        || argument.Name.IndexOf("milli", System.StringComparison.OrdinalIgnoreCase) >= 0;
+                    return milliseconds
+                        ? e => new ValueNode(e + ".ToUnixTimeMilliseconds()", false)
+                        : e => new ValueNode(e + ".ToUnixTimeSeconds()", false);
+                }
+                reason = "a unix-time argument accepts long or DateTimeOffset";
+                return null;
+            default:
+                reason = $"a {argument.TypeName} argument has no value";
+                return null;
+        }
+    }
+
+    private static bool Bytes(TypeDesc type, bool isAsync, out System.Func<string, WriteNode> writer, ref string reason)
+    {
+        writer = e => new ValueNode(e, false);
+        if (type.Shape == TypeShape.String || type.IsByteArray) return true;
+        if (type.IsByteMemory)
+        {
+            writer = e => new ValueNode(e + ".Span", false);
+            return true;
+        }
+        if (type.IsByteSpan)
+        {
+            if (!isAsync) return true;
+            reason = "ReadOnlySpan<byte> is only allowed in synchronous methods (the command is written later); use byte[] or ReadOnlyMemory<byte>";
+        }
+        return false;
+    }
+
+    private static System.Func<string, WriteNode>? Number(TypeDesc type, bool allowFloat)
+    {
+        switch (type.Shape)
+        {
+            case TypeShape.Int64:
+            case TypeShape.UInt64:
+                return e => new ValueNode(e, false);
+            case TypeShape.SByte:
+            case TypeShape.Byte:
+            case TypeShape.Int16:
+            case TypeShape.UInt16:
+            case TypeShape.Int32:
+            case TypeShape.UInt32:
+                return e => new ValueNode("(long)" + e, false);
+            case TypeShape.Double when allowFloat:
+            case TypeShape.Single when allowFloat:
+                return e => new ValueNode(e, false);
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using Redis.Generators.Model;
+
+namespace Redis.Generators.Emit;
+
+/// <summary>
+/// Everything the emitter needs to write one interface's file, as strings and equatable records:
+/// no symbols, no syntax, no locations. Equal models give identical source, so the source output
+/// stays cached when only trivia or unrelated code changes. Spec-driven members (Commands=/Groups=)
+/// are meant to be added as more <see cref="GeneratedMethod"/>s built by the same binder.
+/// </summary>
+internal sealed record GeneratedInterface(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeInfo> ContainingTypes,
+    string InterfaceName,
+    string FullyQualifiedName,
+    string ImplementationName,
+    bool ImplementationIsFileLocal,
+    string ExecutorField,
+    bool EmitCreateFromConn,
+    bool EmitCreateFromExecutor,
+    bool FactoriesHideInherited,
+    EquatableArray<GeneratedMethod> Methods,
+    HelperSet Helpers,
+    string DiscardMethod);
+
+/// <summary>The helper parsers and adapters a file needs (emitted inside the implementation class).</summary>
+internal sealed record HelperSet(bool NotNil, bool NilAsFalse, bool Memory, bool As, bool DiscardValueTask)
+{
+    public static readonly HelperSet None = new(false, false, false, false, false);
+
+    public HelperSet Union(HelperSet other) => new(NotNil || other.NotNil, NilAsFalse || other.NilAsFalse, Memory || other.Memory, As || other.As, DiscardValueTask || other.DiscardValueTask);
+}
+
+internal enum BodyKind
+{
+    /// <summary><c>return Execute(...)</c>.</summary>
+    Sync,
+    /// <summary><c>_ = Execute(...)</c> for <c>void</c>.</summary>
+    SyncVoid,
+    /// <summary><c>return ExecuteAsync(...)</c>.</summary>
+    ValueTaskOfT,
+    /// <summary><c>return ExecuteAsync(...).AsTask()</c>.</summary>
+    TaskOfT,
+    /// <summary>A <c>ValueTask&lt;bool&gt;</c> of OkParser turned into a <c>ValueTask</c>.</summary>
+    ValueTask,
+    /// <summary>A <c>ValueTask&lt;bool&gt;</c> of OkParser turned into a <c>Task</c>.</summary>
+    Task,
+    /// <summary>The method could not be generated (a diagnostic says why): it throws.</summary>
+    Stub,
+}
+
+internal sealed record GeneratedParameter(string Modifiers, string Type, string Identifier);
+
+/// <summary>One implemented method and its command struct.</summary>
+internal sealed record GeneratedMethod(
+    string Name,
+    string ReturnType,
+    EquatableArray<GeneratedParameter> Parameters,
+    BodyKind Kind,
+    string? StubMessage,
+    string CommandName,
+    string? Syntax,
+    string? Summary,
+    string? Since,
+    string? Deprecation,
+    CommandStruct? Command,
+    string? ParserType,
+    string? ResultType,
+    string? CancellationToken,
+    EquatableArray<string> NullChecks,
+    bool Oblivious);
+
+/// <summary>A <c>readonly struct</c> (or <c>readonly ref struct</c>) implementing IRespCommand.</summary>
+internal sealed record CommandStruct(
+    string Name,
+    bool IsRefStruct,
+    EquatableArray<CommandField> Fields,
+    EquatableArray<string> Words,
+    WriteNode Body);
+
+internal sealed record CommandField(string Name, string Type, string Parameter);
+
+/// <summary>How the arguments are written: a small tree the emitter turns into WriteTo and the header count.</summary>
+internal abstract record WriteNode;
+
+/// <summary>A literal token (<c>"NX"u8</c>).</summary>
+internal sealed record TokenNode(string Token) : WriteNode;
+
+/// <summary>One bulk string: <c>writer.WriteBulkString(Expression)</c>, or <c>Expression.WriteTo(writer)</c>.</summary>
+internal sealed record ValueNode(string Expression, bool SelfWriting) : WriteNode;
+
+/// <summary>An enum value written as the token its member names.</summary>
+internal sealed record EnumTokenNode(string Expression, string EnumType, string ParameterName, EquatableArray<EnumToken> Tokens) : WriteNode;
+
+internal sealed record EnumToken(string Member, string Token);
+
+internal sealed record SequenceNode(EquatableArray<WriteNode> Items) : WriteNode;
+
+/// <summary>
+/// Written when a condition holds. <see cref="WriteCondition"/> may declare a pattern variable the
+/// body uses (<c>_px is { } v0</c>); <see cref="CountCondition"/> is the same test without it.
+/// </summary>
+internal sealed record IfNode(string CountCondition, string WriteCondition, WriteNode Body) : WriteNode;
+
+internal enum CollectionKind
+{
+    Array,
+    Span,
+    List,
+}
+
+/// <summary>A repeated argument: each item of a collection written with <see cref="Item"/> (a constant number of bulks).</summary>
+internal sealed record RepeatNode(
+    string Collection,
+    CollectionKind Kind,
+    bool MayBeNull,
+    string ItemType,
+    string ItemVariable,
+    string IndexVariable,
+    WriteNode Item,
+    int ItemCount,
+    string? TokenOnce) : WriteNode;

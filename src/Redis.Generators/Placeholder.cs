@@ -1,5 +1,0 @@
-namespace Redis.Generators;
-
-internal static class Placeholder
-{
-}

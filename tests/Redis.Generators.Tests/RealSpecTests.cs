@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Redis.Generators.Spec;
+using Xunit.Abstractions;
+
+namespace Redis.Generators.Tests;
+
+/// <summary>
+/// The repository's own commands.json (every command of the reference server): it parses cleanly
+/// and the representative interfaces generate clean code against it. Also reports timings (no
+/// timing is asserted: benchmarks report, tests check behaviour).
+/// </summary>
+public class RealSpecTests(ITestOutputHelper output)
+{
+    private static readonly string RepositorySpec = Path.GetFullPath(Path.Combine(
+        typeof(RealSpecTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!,
+        "..", "..", "commands.json"));
+
+    private static string Load()
+    {
+        Skip.IfNot(File.Exists(RepositorySpec), $"{RepositorySpec} does not exist yet");
+        return File.ReadAllText(RepositorySpec);
+    }
+
+    [SkippableFact]
+    public void TheRepositorySpec_ParsesWithoutErrors()
+    {
+        string json = Load();
+        var stopwatch = Stopwatch.StartNew();
+        SpecFile file = SpecParser.Parse(RepositorySpec, SourceText.From(json));
+        TimeSpan cold = stopwatch.Elapsed;
+        const int rounds = 20;
+        stopwatch.Restart();
+        for (int i = 0; i < rounds; i++) SpecParser.Parse(RepositorySpec, SourceText.From(json));
+        TimeSpan warm = stopwatch.Elapsed / rounds;
+
+        Assert.Empty(file.Diagnostics.Select(d => d.ToDiagnostic().ToString()));
+        Assert.True(file.Commands.Count > 300, $"only {file.Commands.Count} commands");
+        CommandSpec spec = CommandSpec.Merge([file]);
+        foreach (string name in new[] { "GET", "SET", "HGETALL", "CLIENT SETNAME", "ZRANGE", "SCAN", "BLPOP" }) Assert.NotNull(spec.Find(name));
+        output.WriteLine($"{json.Length / 1024} KB, {file.Commands.Count} commands: first parse {cold.TotalMilliseconds:F1} ms, then {warm.TotalMilliseconds:F2} ms per parse");
+    }
+
+    [SkippableFact]
+    public void RepresentativeInterfaces_GenerateCleanCodeAgainstTheRepositorySpec()
+    {
+        string json = Load();
+        string allShapes = TestSources.AllShapes.Replace("object? MyModuleEcho(string arg, long number);", "");
+        foreach (string source in new[] { TestSources.Shop, allShapes, TestSources.Nested, TestSources.NullableOblivious, CompiledStore.Source.Replace("object? MyModuleEcho(string text, long number);", "").Replace("public static object? MyModuleEcho(IRespExecutor e) => IStore.Create(e).MyModuleEcho(\"hi\", 7);", "") })
+        {
+            GeneratorRun run = GeneratorHarness.Run(source, GeneratorHarness.Spec(json));
+            GeneratorHarness.AssertCleanCompile(run);
+            Assert.NotEmpty(run.Result.GeneratedSources);
+            output.WriteLine($"{string.Join(", ", run.Result.GeneratedSources.Select(s => s.HintName))}: generator run with the repository spec {run.Driver.GetTimingInfo().ElapsedTime.TotalMilliseconds:F1} ms (parse included)");
+        }
+    }
+
+    [Fact]
+    public void GeneratorRunTime_OnTheFixture()
+    {
+        const int rounds = 20;
+        CSharpCompilation baseCompilation = GeneratorHarness.CreateCompilation(TestSources.AllShapes);
+        CSharpCompilation[] edits = Enumerable.Range(0, rounds)
+            .Select(i => baseCompilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText($"class Unrelated{i} {{ }}", GeneratorHarness.TestParseOptions)))
+            .ToArray();
+
+        // First run in this process (includes JIT of the generator and of Roslyn's driver).
+        GeneratorRun first = GeneratorHarness.Run(baseCompilation, [GeneratorHarness.Spec()]);
+        TimeSpan cold = first.Driver.GetTimingInfo().ElapsedTime;
+
+        // A fresh driver per compilation: parse the spec, read, bind and emit every interface.
+        TimeSpan fresh = TimeSpan.Zero;
+        foreach (CSharpCompilation compilation in edits) fresh += GeneratorHarness.Run(compilation, [GeneratorHarness.Spec()]).Driver.GetTimingInfo().ElapsedTime;
+
+        // One driver across unrelated edits: everything cached.
+        TimeSpan incremental = TimeSpan.Zero;
+        GeneratorDriver driver = first.Driver;
+        foreach (CSharpCompilation compilation in edits)
+        {
+            driver = GeneratorHarness.Run(driver, compilation).Driver;
+            incremental += driver.GetTimingInfo().ElapsedTime;
+        }
+
+        output.WriteLine($"fixture (19 commands, {first.Result.GeneratedSources.Length} file, {TestSources.AllShapes.Split('\n').Count(l => l.Contains(");"))} methods), driver-reported time: " +
+            $"first run {cold.TotalMilliseconds:F1} ms, fresh driver {(fresh / rounds).TotalMilliseconds:F2} ms, incremental {(incremental / rounds).TotalMilliseconds:F2} ms");
+        Assert.Single(first.Result.GeneratedSources);
+    }
+
+    /// <summary>Natural signatures for about seventy real commands.</summary>
+    private const string Broad = """
+    using System;
+    using System.Collections.Generic;
+    using System.Threading.Tasks;
+    using Redis;
+    namespace X;
+    internal enum ExpireCondition { Nx, Xx, Gt, Lt }
+    internal enum Side { Left, Right }
+    [RedisCommands]
+    internal partial interface IReal
+    {
+        long LPush(string key, params string[] elements);
+        string? LPop(string key);
+        [RedisCommand("LPOP")] string[]? LPopMany(string key, long count);
+        long Exists(params string[] keys);
+        bool SetNx(string key, string value);
+        string? GetEx(string key, long? ex = null, long? px = null, bool persist = false);
+        double? ZScore(string key, string member);
+        string XAdd(string key, string id, params (string, string)[] fields);
+        Task<long> PublishAsync(string channel, string message);
+        object? Eval(string script, long numkeys, string[] keys, string[] args);
+        Dictionary<string, string> ConfigGet(params string[] parameters);
+        long SInterCard(long numkeys, string[] keys, long? limit = null);
+        string? ObjectEncoding(string key);
+        void Select(int index);
+        void FlushDb();
+        long DbSize();
+        string Info(params string[] sections);
+        bool Expire(string key, long seconds, ExpireCondition? condition = null);
+        string? Type(string key);
+        string?[] HMGet(string key, params string[] fields);
+        (string, string)? BRPop(string[] keys, double timeout);
+        long SAdd(string key, params string[] members);
+        string[] Keys(string pattern);
+        long Append(string key, string value);
+        string ClientList();
+        long ClientId();
+        long HIncrBy(string key, string field, long increment);
+        double IncrByFloat(string key, double increment);
+        bool HSetNx(string key, string field, string value);
+        long PExpireTime(string key);
+        bool ExpireAt(string key, DateTimeOffset unixTimeSeconds);
+        void Auth(string password);
+        [RedisCommand("AUTH")] void AuthUser(string username, string password);
+        string? Echo(string message);
+        long ZRem(string key, params string[] members);
+        (string, double)[] ZPopMin(string key, long? count = null);
+        long LRem(string key, long count, string element);
+        string[] LRange(string key, long start, long stop);
+        void LTrim(string key, long start, long stop);
+        string? RPopLPush(string source, string destination);
+        string? LMove(string source, string destination, Side wherefrom, Side whereto);
+        long SetRange(string key, long offset, string value);
+        long Unlink(params string[] keys);
+        string[] SMembers(string key);
+        bool SIsMember(string key, string member);
+        long Touch(params string[] keys);
+        void Rename(string key, string newkey);
+        long Ttl(string key);
+        long Persist(string key);
+        string[] HKeys(string key);
+        (ulong, string[]) SScan(string key, ulong cursor, string? match = null, long? count = null);
+        (ulong, (string, string)[]) HScan(string key, ulong cursor);
+        string[] ZRangeByScore(string key, double min, double max);
+        long ZCard(string key);
+        long PfAdd(string key, params string[] elements);
+        long PfCount(params string[] keys);
+        long GetBit(string key, long offset);
+        long SetBit(string key, long offset, int value);
+        long BitCount(string key);
+        string ScriptLoad(string script);
+        bool[] ScriptExists(params string[] sha1s);
+        string Ping();
+        void Multi();
+        object?[]? Exec();
+        void Watch(params string[] keys);
+        long ObjectFreq(string key);
+        string[] CommandDocs();
+    }
+    """;
+
+    [SkippableFact]
+    public void ABroadInterface_BindsAgainstTheRepositorySpec()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Broad, GeneratorHarness.Spec(Load()));
+        Assert.Empty(run.Diagnostics.Where(d => d.Id != "RDS0015").Select(d => d.ToString()));
+        Assert.Empty(run.CompilerWarningsAndErrors.Select(d => d.ToString()));
+        Assert.Equal(2, run.Diagnostics.Count(d => d.Id == "RDS0015")); // RPOPLPUSH and ZRANGEBYSCORE are deprecated
+    }
+}
