@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -29,6 +30,9 @@ public static class TrackingNames
 
     /// <summary>The location-free source model that feeds the source output.</summary>
     public const string Models = nameof(Models);
+
+    /// <summary>The enums of the spec-driven members of all interfaces, merged.</summary>
+    public const string Enums = nameof(Enums);
 
     /// <summary>The diagnostics of each declaration (feeds the diagnostics-only output).</summary>
     public const string Diagnostics = nameof(Diagnostics);
@@ -81,6 +85,25 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);
         context.RegisterSourceOutput(models, static (production, model) => EmitSource(production, model));
+
+        // The enums of spec-driven members, shared by every interface of the compilation: one file.
+        IncrementalValueProvider<EquatableArray<Redis.Generators.SpecDriven.GeneratedEnum>> enums = models
+            .Select(static (model, _) => model.Enums)
+            .Collect()
+            .Select(static (all, _) => all.SelectMany(e => e).GroupBy(e => e.Name).Select(g => g.First()).OrderBy(e => e.Name, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.Enums);
+        context.RegisterSourceOutput(enums, static (production, list) =>
+        {
+            if (list.IsEmpty) return;
+            try
+            {
+                production.AddSource("Redis.Commands.Enums.g.cs", SourceText.From(SourceEmitter.EmitEnums(list), Encoding.UTF8));
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, "Redis.Commands enums", error.GetType().Name + ": " + error.Message));
+            }
+        });
 
         // Pipeline 2: diagnostics only, so a moved declaration re-reports without re-emitting source.
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = bound

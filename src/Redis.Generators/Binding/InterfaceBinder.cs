@@ -77,6 +77,47 @@ internal static class InterfaceBinder
             helpers = helpers.Union(methodHelpers);
             methods.Add(generated);
         }
+        // Spec-driven members (Commands = / Groups =): a user-declared member of the same name wins.
+        var declarations = new List<string>();
+        var enums = new List<Redis.Generators.SpecDriven.GeneratedEnum>();
+        var comments = new List<string>();
+        if (!declaration.SpecCommands.IsEmpty || !declaration.SpecGroups.IsEmpty)
+        {
+            var reserved = new HashSet<string>(declaration.Methods.Select(m => m.Name), StringComparer.Ordinal) { "Create" };
+            var enumsUsed = new HashSet<string>(StringComparer.Ordinal);
+            int commandCount = 0, methodCount = 0, typedCount = 0, skipped = 0;
+            var raw = new List<string>();
+            foreach (SpecCommand command in SelectCommands(declaration, spec))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var built = Redis.Generators.SpecDriven.SpecMemberBuilder.Build(command, spec.Enums, names, reserved, enumsUsed);
+                if (built is null)
+                {
+                    skipped++;
+                    continue;
+                }
+                if (built.Count == 0) continue;
+                commandCount++;
+                if (built.Any(b => b.Raw)) raw.Add(command.Name);
+                foreach (var (_, sync, async, _, typed) in built)
+                {
+                    foreach (var member in new[] { sync, async })
+                    {
+                        if (member is null) continue;
+                        if (declarations.Count > 0) declarations.Add("");
+                        declarations.AddRange(member.Declaration);
+                        methods.Add(member.Implementation);
+                        helpers = helpers.Union(member.Implementation.Helpers ?? HelperSet.None);
+                        methodCount++;
+                        if (typed) typedCount++;
+                    }
+                }
+            }
+            var referenced = new HashSet<string>(declaration.ReferencedEnums, StringComparer.Ordinal);
+            enums.AddRange(spec.Enums.All.Where(e => enumsUsed.Contains(e.Name) && !referenced.Contains(e.Name)));
+            comments.Add($"Spec-driven members: {commandCount} commands, {methodCount} methods ({typedCount} with typed replies), {skipped} commands skipped (containers, push replies).");
+            comments.Add($"Commands with raw (RedisValue[]) arguments: {raw.Count}{(raw.Count == 0 ? "" : ": " + string.Join(", ", raw))}.");
+        }
         if (helpers.DiscardValueTask) discard = names.Allocate("Discard");
 
         string containers = string.Concat(declaration.ContainingTypes.Select(c => c.Name + "."));
@@ -97,12 +138,36 @@ internal static class InterfaceBinder
             declaration.HidesInheritedFactories,
             methods.ToEquatableArray(),
             helpers,
-            discard);
+            discard,
+            declarations.ToEquatableArray(),
+            enums.ToEquatableArray(),
+            comments.ToEquatableArray());
         return new BindResult(generatedInterface, diagnostics.ToEquatableArray());
     }
 
     private static string SafeHint(string name)
         => new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+
+    // The selected commands in spec order: named ones (a container gives its subcommands), then whole groups.
+    private static IEnumerable<SpecCommand> SelectCommands(InterfaceDeclaration declaration, CommandSpec spec)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (NameReference reference in declaration.SpecCommands)
+        {
+            if (reference.Name is null || spec.Find(reference.Name) is not { } command) continue;
+            if (command.IsContainer)
+            {
+                foreach (SpecCommand sub in spec.Subcommands(command)) wanted.Add(sub.Name);
+            }
+            else
+            {
+                wanted.Add(command.Name);
+            }
+        }
+        var groups = new HashSet<string>(declaration.SpecGroups.Where(g => g.Name is not null).Select(g => g.Name!), StringComparer.OrdinalIgnoreCase);
+        return spec.Commands.Where(c => !c.IsContainer && (wanted.Contains(c.Name) || (c.Group is not null && groups.Contains(c.Group))))
+            .OrderBy(c => c.Name, StringComparer.Ordinal);
+    }
 
     // Commands = / Groups = name things the spec must have (the members come in a later phase).
     private static void CheckSpecSelection(InterfaceDeclaration declaration, CommandSpec spec, List<DiagnosticInfo> diagnostics)

@@ -22,7 +22,10 @@ internal sealed record GeneratedInterface(
     bool FactoriesHideInherited,
     EquatableArray<GeneratedMethod> Methods,
     HelperSet Helpers,
-    string DiscardMethod);
+    string DiscardMethod,
+    EquatableArray<string> MemberDeclarations = default,
+    EquatableArray<Redis.Generators.SpecDriven.GeneratedEnum> Enums = default,
+    EquatableArray<string> HeaderComments = default);
 
 /// <summary>The helper parsers and adapters a file needs (emitted inside the implementation class).</summary>
 internal sealed record HelperSet(bool NotNil, bool NilAsFalse, bool Memory, bool As, bool DiscardValueTask)
@@ -69,7 +72,9 @@ internal sealed record GeneratedMethod(
     string? ResultType,
     string? CancellationToken,
     EquatableArray<string> NullChecks,
-    bool Oblivious);
+    bool Oblivious,
+    bool SharesCommand = false,
+    HelperSet? Helpers = null);
 
 /// <summary>A <c>readonly struct</c> (or <c>readonly ref struct</c>) implementing IRespCommand.</summary>
 internal sealed record CommandStruct(
@@ -95,13 +100,16 @@ internal sealed record EnumTokenNode(string Expression, string EnumType, string 
 
 internal sealed record EnumToken(string Member, string Token);
 
+/// <summary>One of two writes with the same number of bulks (XADD's id, or <c>*</c> when it is null).</summary>
+internal sealed record IfElseNode(string WriteCondition, WriteNode Then, WriteNode Else) : WriteNode;
+
 internal sealed record SequenceNode(EquatableArray<WriteNode> Items) : WriteNode;
 
 /// <summary>
 /// Written when a condition holds. <see cref="WriteCondition"/> may declare a pattern variable the
 /// body uses (<c>_px is { } v0</c>); <see cref="CountCondition"/> is the same test without it.
 /// </summary>
-internal sealed record IfNode(string CountCondition, string WriteCondition, WriteNode Body) : WriteNode;
+internal sealed record IfNode(string CountCondition, string WriteCondition, WriteNode Body, WriteNode? CountBody = null) : WriteNode;
 
 internal enum CollectionKind
 {

@@ -106,7 +106,29 @@ internal static class DeclarationReader
             identifier,
             attributeLocation,
             factories,
-            hides);
+            hides,
+            commands.IsEmpty && groups.IsEmpty ? EquatableArray<string>.Empty : ReferencedEnums(context.SemanticModel.Compilation, cancellationToken));
+    }
+
+    // Public enums in namespace Redis.Commands of referenced assemblies (the runtime's built-in API
+    // has them): spec-driven members use those instead of generating their own.
+    private static EquatableArray<string> ReferencedEnums(Compilation compilation, CancellationToken cancellationToken)
+    {
+        INamespaceSymbol? ns = compilation.GlobalNamespace.GetNamespaceMembers().FirstOrDefault(n => n.Name == "Redis")
+            ?.GetNamespaceMembers().FirstOrDefault(n => n.Name == "Commands");
+        if (ns is null) return EquatableArray<string>.Empty;
+        var names = new List<string>();
+        foreach (INamedTypeSymbol type in ns.GetTypeMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (type.TypeKind == TypeKind.Enum && type.DeclaredAccessibility == Accessibility.Public
+                && !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, compilation.Assembly))
+            {
+                names.Add(type.Name);
+            }
+        }
+        names.Sort(System.StringComparer.Ordinal);
+        return names.ToEquatableArray();
     }
 
     // Unescaped names ("event.class"); the emitter escapes keywords itself.

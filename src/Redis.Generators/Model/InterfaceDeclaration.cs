@@ -50,7 +50,8 @@ internal sealed record InterfaceDeclaration(
     Location? IdentifierLocation,
     Location? AttributeLocation,
     EquatableArray<FactoryDeclaration> ExistingFactories = default,
-    bool HidesInheritedFactories = false);
+    bool HidesInheritedFactories = false,
+    EquatableArray<string> ReferencedEnums = default);
 
 /// <summary>A static <c>Create(IConn)</c> or <c>Create(IRespExecutor)</c> the user wrote (the generated one would clash).</summary>
 internal sealed record FactoryDeclaration(string ParameterType, Location? Location);
