@@ -36,6 +36,23 @@ using (conn)
     }
     Console.WriteLine($"order number: {order}");
     Console.WriteLine($"deleted: {shop.Del(cart)}");
+
+    // The built-in API: every command of commands.json, typed, without declaring anything.
+    IRedisCommands redis = conn.Commands();
+    string key = "greeting:" + Guid.NewGuid().ToString("N")[..8];
+    redis.Set(key, "hello", seconds: 60);
+    byte[]? greeting = redis.Get(key);
+    long ttl = redis.Ttl(key);
+    (byte[] Member, double Score)[] podium = BuildPodium(redis);
+    Console.WriteLine($"built-in: {System.Text.Encoding.UTF8.GetString(greeting!)} (ttl {ttl} s)");
+    Console.WriteLine($"podium: {string.Join(", ", podium.Select(p => $"{System.Text.Encoding.UTF8.GetString(p.Member)}={p.Score}"))}");
+    redis.Del([key, "podium"]);
 }
 
 embedded?.Dispose();
+
+static (byte[] Member, double Score)[] BuildPodium(IRedisCommands redis)
+{
+    redis.ZAdd("podium", [(3.5, "carol"), (9.0, "alice"), (7.25, "bob")]);
+    return redis.ZRangeWithScores("podium", 0, -1, rev: true);
+}
