@@ -56,6 +56,23 @@ internal static class RedisUrl
                 throw new ArgumentException($"invalid redis URL scheme: {SafeScheme(scheme)}", nameof(url));
         }
 
+        // A password with an unencoded '/', '?' or '#' splits the URL in the wrong place, and a piece
+        // of it would be quoted as the port, host or database: with credentials present, quote nothing.
+        if (url.IndexOf('@', schemeEnd + 3) < 0) return ParseServer(scheme, rest, query, result);
+        try
+        {
+            return ParseServer(scheme, rest, query, result);
+        }
+        catch (ArgumentException ex)
+        {
+            int colon = ex.Message.IndexOf(':');
+            string what = colon > 0 ? ex.Message[..colon] : "invalid redis URL";
+            throw new ArgumentException($"{what} (not shown: the URL holds credentials; percent-encode '/', '?', '#' and '@' in a password)", nameof(url));
+        }
+    }
+
+    private static Target ParseServer(string scheme, string rest, string? query, DialOptions result)
+    {
         int slash = rest.IndexOf('/');
         string authority = slash < 0 ? rest : rest[..slash];
         string path2 = slash < 0 ? string.Empty : rest[slash..];
@@ -75,14 +92,14 @@ internal static class RedisUrl
             }
         }
 
-        (string host, int port) = ParseHostPort(authority, "localhost", nameof(url));
+        (string host, int port) = ParseHostPort(authority, "localhost", "url");
 
         if (path2.Length > 1)
         {
             string db = path2[1..];
             if (!int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out int database))
             {
-                throw new ArgumentException($"invalid database: {db}", nameof(url));
+                throw new ArgumentException($"invalid database: {db}", "url");
             }
             result = result with { Database = database };
         }

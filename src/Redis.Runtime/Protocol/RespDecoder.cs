@@ -63,7 +63,13 @@ public sealed class RespDecoder : IDisposable
                 long size = buffered + wanted;
                 if (size > _limits.MaxBufferedBytes)
                 {
-                    throw RespScanner.Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
+                    // The read size is only a hint: grow to the limit and read less. It is an error only
+                    // once the limit is buffered and the reply is still incomplete.
+                    if (buffered >= _limits.MaxBufferedBytes)
+                    {
+                        throw RespScanner.Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
+                    }
+                    size = _limits.MaxBufferedBytes;
                 }
                 byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
                 _buffer.AsSpan(_start, buffered).CopyTo(bigger);

@@ -71,6 +71,11 @@ internal sealed class RespScanner
             }
             newline += searchFrom;
             _lineSearchFrom = 0;
+            if (newline - pos > (long)_limits.MaxBulkLength + 32)
+            {
+                // The same bound as for a line still arriving, so the outcome never depends on how the bytes were split.
+                throw Error($"a reply line is longer than the limit of {_limits.MaxBulkLength} bytes");
+            }
             if (newline - 1 < pos + 1 || buffer[newline - 1] != (byte)'\r')
             {
                 throw Error("bad reply line terminator (expected \\r\\n)");
@@ -128,7 +133,13 @@ internal sealed class RespScanner
                         throw Error($"aggregate length {count} exceeds the limit of {_limits.MaxAggregateLength}");
                     }
                     bool pairs = type is (byte)'%' or (byte)'|';
-                    int elements = (int)(pairs ? count * 2 : count);
+                    long elementCount = pairs ? count * 2 : count;
+                    if (elementCount > int.MaxValue)
+                    {
+                        // Only reachable with MaxAggregateLength above 2^30: a map of that many pairs must not wrap to a negative count.
+                        throw Error($"aggregate length {count} has more elements than a reply can hold");
+                    }
+                    int elements = (int)elementCount;
                     bool attribute = type == (byte)'|';
                     if (elements > 0)
                     {
