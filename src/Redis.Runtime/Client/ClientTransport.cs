@@ -1,0 +1,82 @@
+using System.Net.Sockets;
+
+namespace Redis;
+
+/// <summary>
+/// One connection of a <see cref="RedisClient"/>, taken over from a dialed <see cref="Conn"/> (which
+/// did the connect, TLS and handshake): the stream written by the flushing caller and read by the
+/// reader thread, the reader's decoder, and the first error that ended it.
+/// </summary>
+internal sealed class ClientTransport
+{
+    private const int ReadSize = 16 * 1024;
+
+    private readonly Conn _conn;
+    private readonly Stream _stream;
+    private readonly Socket? _socket;
+    private Exception? _abortReason;
+
+    public ClientTransport(Conn conn, RespLimits limits)
+    {
+        _conn = conn;
+        _stream = conn.TransportStream;
+        _socket = conn.TransportSocket;
+        Description = conn.TransportDescription;
+        Decoder = new RespDecoder(limits, 64 * 1024);
+        RespDecoder handshake = conn.TransportDecoder;
+        // Complete frames read past the handshake replies (a push, say) stay in order.
+        while (handshake.TryReadFrame(out ReadOnlySpan<byte> frame))
+        {
+            Decoder.Append(frame);
+            handshake.Consume(frame.Length);
+        }
+        if (handshake.BufferedLength > 0)
+        {
+            // A partial frame cannot be moved across mid-scan; it would have to be a push sent unasked.
+            Decoder.Dispose();
+            throw new RedisProtocolException($"Unexpected partial reply after the handshake ({Description}).");
+        }
+        // Idle is normal on a shared connection: the reader waits without a deadline (per-command
+        // timeouts are the callers' own). Writes keep DialOptions.WriteTimeout.
+        if (_stream.CanTimeout) _stream.ReadTimeout = Timeout.Infinite;
+    }
+
+    /// <summary>"tcp host:port" and the like; never holds credentials.</summary>
+    public string Description { get; }
+
+    /// <summary>The reader thread's receive buffer.</summary>
+    public RespDecoder Decoder { get; }
+
+    /// <summary>The error that ended this connection (set by <see cref="Abort"/>), if any.</summary>
+    public Exception? AbortReason => Volatile.Read(ref _abortReason);
+
+    /// <summary>Writes a batch of commands (the flushing caller's thread, one at a time).</summary>
+    public void Write(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
+
+    /// <summary>Reads what has arrived into the decoder (the reader thread). Throws when the connection ends.</summary>
+    public void Fill()
+    {
+        int read = _stream.Read(Decoder.GetFillBuffer(ReadSize).Span);
+        if (read == 0) throw new RedisConnectionException($"The server closed the connection ({Description}).");
+        Decoder.Advance(read);
+    }
+
+    /// <summary>Ends the connection with <paramref name="reason"/> (the first reason wins); a blocked read wakes with an error.</summary>
+    public void Abort(Exception reason)
+    {
+        if (Interlocked.CompareExchange(ref _abortReason, reason, null) is not null) return;
+        try
+        {
+            // Shutdown wakes a thread blocked in a synchronous receive; closing alone may not.
+            _socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception)
+        {
+            // Already closed or never connected: nothing to wake.
+        }
+        _conn.Close();
+    }
+
+    /// <summary>Releases the decoder's buffer (the reader thread, once it stopped reading).</summary>
+    public void ReleaseBuffers() => Decoder.Dispose();
+}
