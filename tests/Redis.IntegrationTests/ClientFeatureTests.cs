@@ -1,3 +1,4 @@
+using static Redis.Tests.Infrastructure.TestCommands;
 using Redis.Tests.Infrastructure;
 
 namespace Redis.Tests;
@@ -10,59 +11,6 @@ namespace Redis.Tests;
 [Collection(ServerCollection.Name)]
 public class ClientFeatureTests(ServerFixture fixture)
 {
-    private readonly struct Set(string key, string value) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(3);
-            writer.WriteBulkString("SET"u8);
-            writer.WriteBulkString(key);
-            writer.WriteBulkString(value);
-        }
-    }
-
-    private readonly struct Get(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("GET"u8);
-            writer.WriteBulkString(key);
-        }
-    }
-
-    private readonly struct IncrBy(string key, long by) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(3);
-            writer.WriteBulkString("INCRBY"u8);
-            writer.WriteBulkString(key);
-            writer.WriteBulkString(by);
-        }
-    }
-
-    private readonly struct BlPop(string key, double timeoutSeconds) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(3);
-            writer.WriteBulkString("BLPOP"u8);
-            writer.WriteBulkString(key);
-            writer.WriteBulkString(timeoutSeconds);
-        }
-    }
-
-    private readonly struct Throwing : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("GET"u8);
-            throw new InvalidOperationException("argument check failed part-way");
-        }
-    }
-
     private RedisClient Connect(DialOptions? dial = null, ClientOptions? options = null)
         => RedisClient.Connect("tcp", fixture.Server.Address, dial, options);
 

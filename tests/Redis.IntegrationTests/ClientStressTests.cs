@@ -1,3 +1,4 @@
+using static Redis.Tests.Infrastructure.TestCommands;
 using System.Diagnostics;
 using System.Text;
 using Redis.Tests.Infrastructure;
@@ -17,37 +18,6 @@ public class ClientStressTests(ServerFixture fixture, ITestOutputHelper output)
     private const int Callers = 64;
     private const int OpsPerCaller = 2000;
     private const int LargeValueSize = 1024 * 1024;
-
-    private readonly struct Set(string key, string value) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(3);
-            writer.WriteBulkString("SET"u8);
-            writer.WriteBulkString(key);
-            writer.WriteBulkString(value);
-        }
-    }
-
-    private readonly struct Get(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("GET"u8);
-            writer.WriteBulkString(key);
-        }
-    }
-
-    private readonly struct Incr(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("INCR"u8);
-            writer.WriteBulkString(key);
-        }
-    }
 
     private sealed class Tally
     {

@@ -1,3 +1,4 @@
+using static Redis.Tests.Infrastructure.TestCommands;
 using Redis.Tests.Infrastructure;
 
 namespace Redis.Tests;
@@ -9,48 +10,6 @@ namespace Redis.Tests;
 [Collection(ServerCollection.Name)]
 public class TypedExecutionTests(ServerFixture fixture)
 {
-    private readonly struct Set(string key, string value) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(3);
-            writer.WriteBulkString("SET"u8);
-            writer.WriteBulkString(key);
-            writer.WriteBulkString(value);
-        }
-    }
-
-    private readonly struct Get(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("GET"u8);
-            writer.WriteBulkString(key);
-        }
-    }
-
-    private readonly struct IncrBy(string key, long by) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(3);
-            writer.WriteBulkString("INCRBY"u8);
-            writer.WriteBulkString(key);
-            writer.WriteBulkString(by);
-        }
-    }
-
-    private readonly struct Throwing : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("GET"u8);
-            throw new InvalidOperationException("argument check failed part-way");
-        }
-    }
-
     /// <summary>An IConn that hides Conn's native typed path, so the adapter is used.</summary>
     private sealed class PlainConn(IConn inner) : IConn
     {
