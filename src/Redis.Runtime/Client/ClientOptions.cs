@@ -22,6 +22,15 @@ public sealed record ClientOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the shared connection may stay completely silent (not one byte read) while replies
+    /// are owed before it is declared dead, closed and replaced: a hung server or a black-holed network
+    /// path would otherwise time every command out forever, since a command timeout keeps the
+    /// connection. It must outlast the slowest command you run on the shared connection (a slow script
+    /// holds back every reply behind it). Default 30 s; <see cref="TimeSpan.Zero"/> disables the check.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The wait before the second reconnect attempt (the first is immediate); it doubles per failure. Default 100 ms.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -59,6 +68,7 @@ public sealed record ClientOptions
         {
             throw new ArgumentException("CommandTimeout is too long (at most int.MaxValue milliseconds).", nameof(CommandTimeout));
         }
+        if (StallTimeout < TimeSpan.Zero) throw new ArgumentException("StallTimeout must not be negative.", nameof(StallTimeout));
         if (ReconnectDelay < TimeSpan.Zero) throw new ArgumentException("ReconnectDelay must not be negative.", nameof(ReconnectDelay));
         if (MaxReconnectDelay < TimeSpan.Zero) throw new ArgumentException("MaxReconnectDelay must not be negative.", nameof(MaxReconnectDelay));
         if (MaxDedicatedConnections < 0) throw new ArgumentException("MaxDedicatedConnections must not be negative.", nameof(MaxDedicatedConnections));

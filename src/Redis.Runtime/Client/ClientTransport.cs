@@ -15,6 +15,7 @@ internal sealed class ClientTransport
     private readonly Stream _stream;
     private readonly Socket? _socket;
     private Exception? _abortReason;
+    private long _bytesRead;   // written by the reader thread only; read by the stall watchdog
 
     public ClientTransport(Conn conn, RespLimits limits)
     {
@@ -47,6 +48,9 @@ internal sealed class ClientTransport
     /// <summary>The reader thread's receive buffer.</summary>
     public RespDecoder Decoder { get; }
 
+    /// <summary>Bytes read so far: the stall watchdog's sign of life.</summary>
+    public long BytesRead => Volatile.Read(ref _bytesRead);
+
     /// <summary>The error that ended this connection (set by <see cref="Abort"/>), if any.</summary>
     public Exception? AbortReason => Volatile.Read(ref _abortReason);
 
@@ -58,6 +62,7 @@ internal sealed class ClientTransport
     {
         int read = _stream.Read(Decoder.GetFillBuffer(ReadSize).Span);
         if (read == 0) throw new RedisConnectionException($"The server closed the connection ({Description}).");
+        Volatile.Write(ref _bytesRead, _bytesRead + read);
         Decoder.Advance(read);
     }
 

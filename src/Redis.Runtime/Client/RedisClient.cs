@@ -131,6 +131,7 @@ public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisp
         _pool.MaxIdle = options.MaxIdleDedicatedConnections;
         _pool.MaxActive = options.MaxDedicatedConnections;
         _pool.Wait = options.MaxDedicatedConnections > 0;
+        StartStallWatchdog();
     }
 
     /// <summary>
@@ -282,6 +283,7 @@ public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisp
             _connectAttempt = null;
         }
         _disposeSignal.Set();
+        StopStallWatchdog();
         transport?.Abort(new ObjectDisposedException(nameof(RedisClient), "The client was disposed."));
         attempt?.TrySetException(new ObjectDisposedException(nameof(RedisClient), "The client was disposed while connecting."));
         if (_logger is not null) ClientLog.Disposed(_logger, Endpoint);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -66,6 +67,31 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
 
     /// <summary>The number of refusal windows started with <see cref="RefuseFor"/>.</summary>
     public int RefusalWindows { get; private set; }
+
+    /// <summary>
+    /// Closes (FIN) the sessions that have been stalled for at least <paramref name="age"/>: the way out
+    /// for a client that never leaves a stalled connection by itself. Returns how many it closed.
+    /// </summary>
+    public int ReleaseStalls(TimeSpan age)
+    {
+        int released = 0;
+        foreach (Session session in _sessions.Keys)
+        {
+            if (session.StalledFor(age) && session.Close(reset: false)) released++;
+        }
+        return released;
+    }
+
+    /// <summary>Closes (FIN) every session open now, without counting a fault. Returns how many it closed.</summary>
+    public int CloseSessions()
+    {
+        int closed = 0;
+        foreach (Session session in _sessions.Keys)
+        {
+            if (session.Close(reset: false)) closed++;
+        }
+        return closed;
+    }
 
     /// <summary>Stops listening for <paramref name="duration"/> (new connects are refused), then listens again on the same port.</summary>
     public void RefuseFor(TimeSpan duration)
@@ -177,6 +203,7 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
         private readonly Lock _randomLock = new();
         private int _closed;
         private volatile bool _stalled;
+        private long _stalledSince;
 
         public async Task RunAsync(CancellationToken stop)
         {
@@ -196,9 +223,15 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
             }
         }
 
-        public void Close(bool reset)
+        /// <summary>True when this session has been stalled for at least <paramref name="age"/> and is still open.</summary>
+        public bool StalledFor(TimeSpan age)
+            => _stalled && Volatile.Read(ref _closed) == 0
+               && Stopwatch.GetElapsedTime(Volatile.Read(ref _stalledSince)) >= age;
+
+        /// <summary>Closes both sockets; false when the session was already closed.</summary>
+        public bool Close(bool reset)
         {
-            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            if (Interlocked.Exchange(ref _closed, 1) != 0) return false;
             try
             {
                 if (reset) client.LingerState = new LingerOption(true, 0);
@@ -209,6 +242,7 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
             }
             client.Dispose();
             _server.Dispose();
+            return true;
         }
 
         private async Task PumpAsync(Socket from, Socket to, bool serverToClient, CancellationToken stop)
@@ -272,6 +306,7 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
                     break;
                 case FaultKind.Stall:
                     proxy.Counters.Stall();
+                    Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
                     _stalled = true;
                     break;
             }

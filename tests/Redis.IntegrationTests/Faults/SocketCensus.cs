@@ -58,6 +58,29 @@ public static class SocketCensus
         return count;
     }
 
+    /// <summary>
+    /// Threads of this process whose name starts with <paramref name="prefix"/> (/proc/self/task/*/comm:
+    /// Linux keeps the first 15 bytes of a thread's name).
+    /// </summary>
+    public static int ThreadsNamed(string prefix)
+    {
+        if (!Directory.Exists("/proc/self/task")) return 0;
+        string wanted = prefix.Length > 15 ? prefix[..15] : prefix;
+        int count = 0;
+        foreach (string task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n').StartsWith(wanted, StringComparison.Ordinal)) count++;
+            }
+            catch (IOException)
+            {
+                // The thread ended while listing.
+            }
+        }
+        return count;
+    }
+
     private static int Port(string endpoint) => int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static void Collect()
