@@ -1,3 +1,4 @@
+using static Redis.Tests.Infrastructure.TestCommands;
 using System.Text;
 
 namespace Redis.Tests.Faults;
@@ -208,24 +209,4 @@ public sealed class ClientFaultWorkload(string run, int caller, FaultTally tally
         byte[] b => "\"" + Encoding.UTF8.GetString(b) + "\"",
         _ => $"{value} ({value.GetType().Name})",
     };
-
-    private readonly struct Incr(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("INCR"u8);
-            writer.WriteBulkString(key);
-        }
-    }
-
-    private readonly struct Echo(string value) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("ECHO"u8);
-            writer.WriteBulkString(value);
-        }
-    }
 }

@@ -80,4 +80,16 @@ public static class TestCommands
             throw new InvalidOperationException("argument check failed part-way");
         }
     }
+
+    /// <summary>ECHO value.</summary>
+    public readonly struct Echo(string value) : IRespCommand
+    {
+        /// <inheritdoc />
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(2);
+            writer.WriteBulkString("ECHO"u8);
+            writer.WriteBulkString(value);
+        }
+    }
 }
