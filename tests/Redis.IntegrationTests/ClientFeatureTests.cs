@@ -1,4 +1,4 @@
-using static Redis.Tests.Infrastructure.TestCommands;
+using static Redis.Tests.Shared.TestCommands;
 using Redis.Tests.Infrastructure;
 
 namespace Redis.Tests;

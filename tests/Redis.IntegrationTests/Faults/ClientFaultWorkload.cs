@@ -1,5 +1,4 @@
-using static Redis.Tests.Infrastructure.TestCommands;
-using System.Text;
+using static Redis.Tests.Shared.TestCommands;
 
 namespace Redis.Tests.Faults;
 
@@ -189,24 +188,5 @@ public sealed class ClientFaultWorkload(string run, int caller, FaultTally tally
         }
     }
 
-    private void Expect(object? reply, object? expected, string what)
-    {
-        tally.Checked();
-        bool same = (expected, reply) switch
-        {
-            (null, null) => true,
-            (string e, byte[] r) => Encoding.UTF8.GetString(r) == e,
-            (string e, string r) => r == e,
-            (long e, long r) => r == e,
-            _ => false,
-        };
-        if (!same) tally.Misdelivery($"client caller {Caller}, {what}: expected {Show(expected)}, got {Show(reply)}");
-    }
-
-    private static string Show(object? value) => value switch
-    {
-        null => "nil",
-        byte[] b => "\"" + Encoding.UTF8.GetString(b) + "\"",
-        _ => $"{value} ({value.GetType().Name})",
-    };
+    private void Expect(object? reply, object? expected, string what) => tally.Expect(reply, expected, $"client caller {Caller}, {what}");
 }

@@ -49,6 +49,28 @@ public sealed class FaultTally
         Problem("misdelivered: " + detail);
     }
 
+    /// <summary>Counts a checked reply, and a misdelivery when it is not the value its own operation expects.</summary>
+    internal void Expect(object? reply, object? expected, string context)
+    {
+        Checked();
+        bool same = (expected, reply) switch
+        {
+            (null, null) => true,
+            (string e, byte[] r) => System.Text.Encoding.UTF8.GetString(r) == e,
+            (string e, string r) => r == e,
+            (long e, long r) => r == e,
+            _ => false,
+        };
+        if (!same) Misdelivery($"{context}: expected {Show(expected)}, got {Show(reply)}");
+    }
+
+    private static string Show(object? value) => value switch
+    {
+        null => "nil",
+        byte[] b => "\"" + System.Text.Encoding.UTF8.GetString(b) + "\"",
+        _ => $"{value} ({value.GetType().Name})",
+    };
+
     internal void ConnectionError(RedisConnectionException ex)
     {
         Interlocked.Increment(ref _connectionErrors);

@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace Redis.Tests.Faults;
 
@@ -126,24 +125,5 @@ public sealed class FaultWorkload(string run, int caller, FaultTally tally)
     private static async ValueTask<object?> Do(IConn conn, bool useAsync, string command, params object?[] args)
         => useAsync ? await conn.DoAsync(command, args) : conn.Do(command, args);
 
-    private void Expect(object? reply, object? expected, string what)
-    {
-        tally.Checked();
-        bool same = (expected, reply) switch
-        {
-            (null, null) => true,
-            (string e, byte[] r) => Encoding.UTF8.GetString(r) == e,
-            (string e, string r) => r == e,
-            (long e, long r) => r == e,
-            _ => false,
-        };
-        if (!same) tally.Misdelivery($"caller {Caller}, {what}: expected {Show(expected)}, got {Show(reply)}");
-    }
-
-    private static string Show(object? value) => value switch
-    {
-        null => "nil",
-        byte[] b => "\"" + Encoding.UTF8.GetString(b) + "\"",
-        _ => $"{value} ({value.GetType().Name})",
-    };
+    private void Expect(object? reply, object? expected, string what) => tally.Expect(reply, expected, $"caller {Caller}, {what}");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using static Redis.Tests.Shared.TestCommands;
 
 namespace Redis.Tests.Client;
 
@@ -25,35 +26,6 @@ public class RedisClientTests
         string s => s,
         _ => throw new Xunit.Sdk.XunitException($"expected text, got {reply?.GetType().Name ?? "nil"}"),
     };
-
-    private readonly struct Incr(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("INCR"u8);
-            writer.WriteBulkString(key);
-        }
-    }
-
-    private readonly struct Echo(string text) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("ECHO"u8);
-            writer.WriteBulkString(text);
-        }
-    }
-
-    private readonly struct Multi : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(1);
-            writer.WriteBulkString("MULTI"u8);
-        }
-    }
 
     [Fact]
     public async Task DoAndDoAsync_ReturnEachCallerItsOwnReply()

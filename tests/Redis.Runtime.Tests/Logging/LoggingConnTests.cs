@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Redis.Tests.Pooling;
+using static Redis.Tests.Shared.TestCommands;
 
 namespace Redis.Tests.Logging;
 
@@ -210,16 +211,6 @@ public class LoggingConnTests
             writer.WriteArrayHeader(2);
             writer.WriteBulkString("AUTH"u8);
             writer.WriteBulkString(password);
-        }
-    }
-
-    private readonly struct Get(string key) : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(2);
-            writer.WriteBulkString("GET"u8);
-            writer.WriteBulkString(key);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using static Redis.Tests.Shared.TestCommands;
 
 namespace Redis.Tests.Pooling;
 
@@ -572,15 +573,6 @@ public class PoolTests
         using IConn again = pool.Get();
         Assert.Equal("PONG", again.Do("PING")); // not the old replies
         Assert.Equal(1, dialer.Dialed);
-    }
-
-    private readonly struct Multi : IRespCommand
-    {
-        public void WriteTo(RespWriter writer)
-        {
-            writer.WriteArrayHeader(1);
-            writer.WriteBulkString("MULTI"u8);
-        }
     }
 
     private readonly struct ClientReply(string mode) : IRespCommand

@@ -1,8 +1,9 @@
-namespace Redis.Tests.Infrastructure;
+namespace Redis.Tests.Shared;
 
 /// <summary>
 /// Hand-written typed commands in exactly the shape the generator emits (a readonly struct that
-/// writes itself), for tests of the typed path over Conn, pooled connections and RedisClient.
+/// writes itself), for tests of the typed path over Conn, pooled connections, logging connections and
+/// RedisClient. One file, compiled into each test project that needs it.
 /// </summary>
 public static class TestCommands
 {
@@ -90,6 +91,17 @@ public static class TestCommands
             writer.WriteArrayHeader(2);
             writer.WriteBulkString("ECHO"u8);
             writer.WriteBulkString(value);
+        }
+    }
+
+    /// <summary>MULTI.</summary>
+    public readonly struct Multi : IRespCommand
+    {
+        /// <inheritdoc />
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(1);
+            writer.WriteBulkString("MULTI"u8);
         }
     }
 }
