@@ -20,6 +20,7 @@ public sealed partial class Conn : IConn
 {
     // Send flushes by itself past this many buffered bytes, so a long pipeline does not hold it all in memory.
     private const int AutoFlushThreshold = 64 * 1024;
+    private const string ClosedMessage = "The connection is closed.";
 
     private readonly Socket? _socket;
     private readonly Stream _stream;
@@ -168,7 +169,7 @@ public sealed partial class Conn : IConn
     /// <inheritdoc />
     public void Close()
     {
-        if (Interlocked.CompareExchange(ref _err, new RedisConnectionException("The connection is closed."), null) is null)
+        if (Interlocked.CompareExchange(ref _err, new RedisConnectionException(ClosedMessage), null) is null)
         {
             CloseTransport();
         }
@@ -300,9 +301,9 @@ public sealed partial class Conn : IConn
         if (err is not null) throw Broken(err);
     }
 
-    private static RedisConnectionException Broken(Exception err) => err is RedisConnectionException { InnerException: null } closed
-        && closed.Message == "The connection is closed."
-        ? new RedisConnectionException("The connection is closed.", err)
+    // Closed by Close (the only error without a cause) reads as "closed"; anything else as "broken".
+    private static RedisConnectionException Broken(Exception err) => err is RedisConnectionException { InnerException: null, Message: ClosedMessage }
+        ? new RedisConnectionException(ClosedMessage, err)
         : new RedisConnectionException($"The connection is broken: {err.Message}", err);
 
     // Records the first fatal error, closes the socket, and returns the exception for the caller.

@@ -69,22 +69,6 @@ public sealed class RespWriter : IDisposable
     }
 
     /// <summary>
-    /// Checks that <paramref name="value"/> is a supported argument type, throwing the
-    /// <see cref="ArgumentException"/> that <see cref="WriteCommand(string, ReadOnlySpan{object?})"/> would.
-    /// </summary>
-    public static void ValidateArgument(string command, int index, object? value)
-    {
-        if (IsScalar(value)) return;
-        if (value is IRedisArg custom)
-        {
-            object? inner = custom.RedisArg();
-            if (IsScalar(inner)) return;
-            throw Unsupported(command, index, inner, $"{value.GetType().Name}.RedisArg() returned ");
-        }
-        throw Unsupported(command, index, value, string.Empty);
-    }
-
-    /// <summary>
     /// Encodes <c>command args...</c> as one RESP array. Every argument is checked first: an
     /// unsupported type throws <see cref="ArgumentException"/> and nothing is written.
     /// </summary>
