@@ -10,6 +10,7 @@ using Redis.Generators.Binding;
 using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
+using Redis.Generators.Table;
 
 namespace Redis.Generators;
 
@@ -36,6 +37,9 @@ public static class TrackingNames
 
     /// <summary>The diagnostics of each declaration (feeds the diagnostics-only output).</summary>
     public const string Diagnostics = nameof(Diagnostics);
+
+    /// <summary>The class marked [GeneratedCommandTable] (the runtime's CommandTable), if any.</summary>
+    public const string CommandTable = nameof(CommandTable);
 }
 
 /// <summary>
@@ -105,6 +109,28 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
             }
         });
 
+        // The runtime's command table: data for the one class marked [GeneratedCommandTable], from the same spec.
+        IncrementalValuesProvider<CommandTableTarget> tables = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                CommandTableAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (syntaxContext, _) => new CommandTableTarget(
+                    syntaxContext.TargetSymbol.ContainingNamespace.IsGlobalNamespace ? null : syntaxContext.TargetSymbol.ContainingNamespace.ToDisplayString(),
+                    syntaxContext.TargetSymbol.Name))
+            .WithTrackingName(TrackingNames.CommandTable);
+        context.RegisterSourceOutput(tables.Combine(spec), static (production, pair) =>
+        {
+            if (pair.Right.HasErrors) return;
+            try
+            {
+                production.AddSource(pair.Left.ClassName + ".g.cs", SourceText.From(CommandTableEmitter.Emit(pair.Left, pair.Right), Encoding.UTF8));
+            }
+            catch (Exception error) when (error is not OperationCanceledException and not ArgumentException)
+            {
+                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, pair.Left.ClassName, error.GetType().Name + ": " + error.Message));
+            }
+        });
+
         // Pipeline 2: diagnostics only, so a moved declaration re-reports without re-emitting source.
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = bound
             .Select(static (result, _) => result.Diagnostics)
@@ -113,6 +139,9 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(specFiles, static (production, file) => Report(production, file.Diagnostics));
         context.RegisterSourceOutput(spec, static (production, merged) => Report(production, merged.Diagnostics));
     }
+
+    /// <summary>The attribute that marks the class receiving the command table data.</summary>
+    public const string CommandTableAttributeName = "Redis.GeneratedCommandTableAttribute";
 
     /// <summary>The item metadata that marks an AdditionalFiles item as a command spec, whatever its name.</summary>
     public const string SpecMetadata = "build_metadata.AdditionalFiles.RedisCommandSpec";

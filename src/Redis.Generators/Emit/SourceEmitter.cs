@@ -231,6 +231,12 @@ internal static class SourceEmitter
             w.Close();
             w.Line();
         }
+        // The command's entry in the runtime's command table, looked up once per type: routing, pool
+        // cleanup and logging read it instead of re-reading the bytes the command writes.
+        w.Line($"private static readonly int s_commandId = global::Redis.CommandTable.IdOf({Literal(string.Join(" ", command.Words))});");
+        w.Line();
+        w.Line("static int global::Redis.IRespCommand.CommandId => s_commandId;");
+        w.Line();
         w.Line("public void WriteTo(global::Redis.RespWriter writer)");
         w.Open();
         var (constant, terms) = Count(command.Body);
