@@ -45,6 +45,13 @@ public sealed partial class RedisClient
         return Transaction([], _ => queue, 1)!;
     }
 
+    /// <summary>The asynchronous twin of <see cref="Transaction(Action{IConn})"/>.</summary>
+    public async ValueTask<object?[]> TransactionAsync(Action<IConn> queue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        return (await TransactionAsync([], (_, _) => ValueTask.FromResult<Action<IConn>?>(queue), 1, cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>The asynchronous twin of <see cref="Transaction(IReadOnlyList{string}, Func{IConn, Action{IConn}?}, int)"/>.</summary>
     public async ValueTask<object?[]?> TransactionAsync(
         IReadOnlyList<string> watchKeys,

@@ -53,7 +53,7 @@ public sealed partial class RedisClient
         var transport = (ClientTransport?)state;
         try
         {
-            transport ??= InitialConnect();
+            transport ??= _retryFirstConnect ? Reconnect() : InitialConnect();
             while (transport is not null)
             {
                 Exception cause = ReadUntilFailure(transport);

@@ -38,7 +38,7 @@ namespace Redis;
 /// (MULTI, EXEC, DISCARD, WATCH, UNWATCH), subscriptions (the SUBSCRIBE family), MONITOR and commands that
 /// change the connection (SELECT, AUTH, HELLO, RESET, QUIT, CLIENT REPLY) are refused with an
 /// <see cref="InvalidOperationException"/> that names the alternative: <see cref="Transaction(Action{IConn})"/> /
-/// <see cref="TransactionAsync"/>, <see cref="CreatePubSub"/>, or a leased connection from
+/// <see cref="TransactionAsync(Action{IConn}, CancellationToken)"/>, <see cref="CreatePubSub"/>, or a leased connection from
 /// <see cref="GetDedicated"/>. A transaction's commands must follow each other on one connection, which a
 /// shared pipeline cannot promise, so it is expressed as a lease rather than guessed from single calls.</para>
 /// <para><b>Cancellation and timeouts.</b> A cancelled token or an expired <see cref="ClientOptions.CommandTimeout"/>
@@ -73,7 +73,7 @@ namespace Redis;
 /// object? popped = await client.DoAsync("BLPOP", "jobs", 5);   // runs on a dedicated connection
 /// </code>
 /// </example>
-public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisposable
+public sealed partial class RedisClient : IRedisClient
 {
     private readonly Lock _writeLock = new();
     private readonly string _network;

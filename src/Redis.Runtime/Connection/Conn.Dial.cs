@@ -428,6 +428,11 @@ public sealed partial class Conn
             Send("SELECT", options.Database);
             count++;
         }
+        if (options.ClusterReadOnly)
+        {
+            Send("READONLY");
+            count++;
+        }
         return count;
     }
 

@@ -94,6 +94,12 @@ public sealed record DialOptions
         return true;
     }
 
+    /// <summary>
+    /// Sends <c>READONLY</c> in the handshake: set by the cluster client on connections to replicas it
+    /// reads from, so the setting survives reconnects.
+    /// </summary>
+    internal bool ClusterReadOnly { get; init; }
+
     internal void Validate()
     {
         if (Protocol is not (2 or 3)) throw new ArgumentException($"Protocol must be 2 or 3, not {Protocol}.", nameof(Protocol));
