@@ -98,6 +98,12 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
             "--cluster-config-file", "nodes.conf",
             "--cluster-node-timeout", ((long)options.NodeTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             "--enable-debug-command", "yes",
+
+            // Measured here: with the defaults a replica's first sync waits 5 s (repl-diskless-sync-delay), and
+            // CLUSTER SHARDS reports a replica as "loading" until its replication offset moves, i.e. until the
+            // first replication PING (repl-ping-replica-period, 10 s): a fresh empty cluster took ~10 s to look healthy.
+            "--repl-diskless-sync-delay", "0",
+            "--repl-ping-replica-period", "1",
         };
         nodeArgs.AddRange(options.ExtraArgs);
         var cluster = new LocalCluster(options, serverPath, nodeArgs, options.Log ?? (static line => Console.Error.WriteLine(line)));
@@ -640,6 +646,14 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
             if (state != "ok")
             {
                 return $"{node.Address} reports cluster_state:{state}";
+            }
+
+            // A replica whose link is down has not (re)synced: tests that read from it or WAIT for it would flake.
+            if (await node.ExecuteAsync(["ROLE"], ct).ConfigureAwait(false) is object?[] { Length: >= 4 } role &&
+                string.Equals(role[0] as string, "slave", StringComparison.Ordinal) &&
+                !string.Equals(role[3] as string, "connected", StringComparison.Ordinal))
+            {
+                return $"replica {node.Address} is {role[3]} to its master";
             }
 
             var view = await ReadViewAsync(node, ct).ConfigureAwait(false);
