@@ -126,6 +126,11 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
                 node.NodeId = (string)(await node.ExecuteAsync(["CLUSTER", "MYID"], ct).ConfigureAwait(false))!;
             }
 
+            if (replicasPerMaster > 0)
+            {
+                await cluster.NudgeReplicationAsync(ct).ConfigureAwait(false);
+            }
+
             await cluster.WaitForHealthyAsync(null, ct).ConfigureAwait(false);
             cluster.StartDuration = clock.Elapsed;
             cluster._log(string.Create(
@@ -553,6 +558,38 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
         throw new TestServerUnavailableException($"a cluster node (redis-server {_serverPath}) did not start: {failure}");
     }
 
+    /// <summary>
+    /// Once every replica's link is up, sends one (empty) FLUSHALL to each master: it replicates, so the replicas'
+    /// offsets move now rather than at the next replication PING, and CLUSTER SHARDS stops calling them "loading" sooner.
+    /// </summary>
+    private async Task NudgeReplicationAsync(CancellationToken ct)
+    {
+        await WaitUntilAsync(
+            "every replica's replication link is up",
+            async token =>
+            {
+                foreach (var node in _nodes)
+                {
+                    if (await node.ExecuteAsync(["ROLE"], token).ConfigureAwait(false) is object?[] { Length: >= 4 } role &&
+                        string.Equals(role[0] as string, "slave", StringComparison.Ordinal) &&
+                        !string.Equals(role[3] as string, "connected", StringComparison.Ordinal))
+                    {
+                        return $"replica {node.Address} is {role[3]} to its master";
+                    }
+                }
+
+                return null;
+            },
+            ct).ConfigureAwait(false);
+        foreach (var node in _nodes)
+        {
+            if (await node.IsMasterAsync(ct).ConfigureAwait(false))
+            {
+                await node.ExecuteAsync(["FLUSHALL"], ct).ConfigureAwait(false);
+            }
+        }
+    }
+
     private static async Task RunCliAsync(string cliPath, List<string> args, TimeSpan timeout, CancellationToken ct)
     {
         var startInfo = new ProcessStartInfo(cliPath)
@@ -619,6 +656,11 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
                 return;
             }
 
+            if (Environment.GetEnvironmentVariable("LOCAL_CLUSTER_TRACE") == "1")
+            {
+                _log(string.Create(CultureInfo.InvariantCulture, $"  {clock.ElapsedMilliseconds} ms: {last}"));
+            }
+
             if (clock.Elapsed >= limit)
             {
                 throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{this}: waited {limit.TotalSeconds:0.#} s until {what}, but it did not happen; last seen: {last}"));
@@ -637,6 +679,23 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
             return "no node is running";
         }
 
+        // Each node's own ROLE: the views below must agree with it (right after create, a node may already look
+        // "online" to the others while it is still a master without slots that has not become a replica yet).
+        var isMaster = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var node in answering)
+        {
+            var role = await node.ExecuteAsync(["ROLE"], ct).ConfigureAwait(false) as object?[] ?? [];
+            var master = role.Length > 0 && string.Equals(role[0] as string, "master", StringComparison.Ordinal);
+
+            // A replica whose link is down has not (re)synced: tests that read from it or WAIT for it would flake.
+            if (!master && (role.Length < 4 || !string.Equals(role[3] as string, "connected", StringComparison.Ordinal)))
+            {
+                return $"replica {node.Address} is {(role.Length >= 4 ? role[3] : "?")} to its master";
+            }
+
+            isMaster[node.NodeId] = master;
+        }
+
         string? firstView = null;
         LocalClusterNode? firstViewer = null;
         foreach (var node in answering)
@@ -648,33 +707,38 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
                 return $"{node.Address} reports cluster_state:{state}";
             }
 
-            // A replica whose link is down has not (re)synced: tests that read from it or WAIT for it would flake.
-            if (await node.ExecuteAsync(["ROLE"], ct).ConfigureAwait(false) is object?[] { Length: >= 4 } role &&
-                string.Equals(role[0] as string, "slave", StringComparison.Ordinal) &&
-                !string.Equals(role[3] as string, "connected", StringComparison.Ordinal))
-            {
-                return $"replica {node.Address} is {role[3]} to its master";
-            }
-
             var view = await ReadViewAsync(node, ct).ConfigureAwait(false);
             var covered = 0;
-            var owners = new List<string>();
+            var shards = new List<string>();
             foreach (var shard in view)
             {
                 var master = shard.Nodes.FirstOrDefault(n => n.IsMaster);
-                if (shard.Ranges.Count == 0)
+                if (shard.Ranges.Count > 0)
                 {
-                    continue;
+                    var masterNode = master is null ? null : FindNode(master.Id);
+                    if (master is null || masterNode is null || !masterNode.IsAnswering || master.Health != "online")
+                    {
+                        return $"{node.Address} sees slots {shard.Ranges[0].Start}.. served by {masterNode?.ToString() ?? master?.Id ?? "no master"} (health {master?.Health ?? "none"})";
+                    }
+
+                    covered += shard.Ranges.Sum(r => r.End - r.Start + 1);
                 }
 
-                var masterNode = master is null ? null : FindNode(master.Id);
-                if (master is null || masterNode is null || !masterNode.IsAnswering || master.Health != "online")
+                // Only answering nodes count: what a view says about a killed or paused node does not settle.
+                var members = shard.Nodes.Where(n => FindNode(n.Id)?.IsAnswering == true).ToList();
+                foreach (var member in members)
                 {
-                    return $"{node.Address} sees slots {shard.Ranges[0].Start}.. served by {masterNode?.ToString() ?? master?.Id ?? "no master"} (health {master?.Health ?? "none"})";
+                    if (member.IsMaster != isMaster[member.Id])
+                    {
+                        return $"{node.Address} sees {FindNode(member.Id)!.Address} as {(member.IsMaster ? "master" : "replica")}, which it is not";
+                    }
                 }
 
-                covered += shard.Ranges.Sum(r => r.End - r.Start + 1);
-                owners.AddRange(shard.Ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Start}-{r.End}:{master.Id}")));
+                if (members.Count > 0)
+                {
+                    var ranges = string.Join(' ', shard.Ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Start}-{r.End}")));
+                    shards.Add($"{string.Join('+', members.Select(m => (m.IsMaster ? "M" : "R") + m.Id).Order(StringComparer.Ordinal))}[{ranges}]");
+                }
             }
 
             if (covered != SlotCount)
@@ -691,15 +755,15 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
                 }
             }
 
-            owners.Sort(StringComparer.Ordinal);
-            var canonical = string.Join(',', owners);
+            shards.Sort(StringComparer.Ordinal);
+            var canonical = string.Join(',', shards);
             if (firstView is null)
             {
                 (firstView, firstViewer) = (canonical, node);
             }
             else if (canonical != firstView)
             {
-                return $"{node.Address} and {firstViewer!.Address} disagree on slot owners";
+                return $"{node.Address} and {firstViewer!.Address} disagree on the shards (masters, replicas, slots)";
             }
         }
 
