@@ -164,6 +164,48 @@ internal sealed class RedisServerProcess : IDisposable
 
     public void Dispose() => Dispose(deleteDirectory: true);
 
+    /// <summary>
+    /// Starts a redis-server on a given port in a given (existing) directory, e.g. a cluster node, which must
+    /// keep its port and its nodes.conf across restarts. Returns the running server, or null and why not
+    /// (the directory is left for the caller, who owns it).
+    /// </summary>
+    internal static async Task<(RedisServerProcess? Server, string? Failure)> StartInDirectoryAsync(
+        string executablePath, string directory, int port, IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken ct)
+    {
+        var args = new List<string>
+        {
+            "--bind", "127.0.0.1",
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--save", string.Empty,
+            "--appendonly", "no",
+            "--dir", directory,
+            "--daemonize", "no",
+            "--logfile", string.Empty,
+        };
+        args.AddRange(extraArgs);
+        var server = Launch(executablePath, args, directory, port, null, GetVersion(executablePath));
+        try
+        {
+            if (await server.WaitUntilReadyAsync(timeout, ct).ConfigureAwait(false))
+            {
+                return (server, null);
+            }
+
+            var failure = server.DescribeFailure();
+            server.Dispose(deleteDirectory: false);
+            return (null, failure);
+        }
+        catch
+        {
+            server.Dispose(deleteDirectory: false);
+            throw;
+        }
+    }
+
+    /// <summary>Kills the process (SIGKILL on Unix, as <c>kill -9</c>) and keeps its directory, so it can be restarted.</summary>
+    internal void Kill() => Dispose(deleteDirectory: false);
+
+
     /// <summary>Number of signal handlers registered for cleanup (keeps the registrations alive).</summary>
     internal static int SignalHandlerCount => SignalRegistrations.Length;
 
@@ -410,7 +452,7 @@ internal sealed class RedisServerProcess : IDisposable
         return parent;
     }
 
-    private static string CreateDirectory()
+    internal static string CreateDirectory()
     {
         var path = Path.Combine(TempRoot(), StaleServerReaper.DirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
         if (OperatingSystem.IsWindows())
