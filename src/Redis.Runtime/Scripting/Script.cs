@@ -4,7 +4,7 @@ using System.Text;
 namespace Redis;
 
 /// <summary>
-/// A Lua script, redigo's <c>Script</c>: <see cref="Do"/> runs it by its SHA-1 (EVALSHA) and sends the
+/// A Lua script, redigo's <c>Script</c>: <see cref="Do(IConn, object?[])"/> runs it by its SHA-1 (EVALSHA) and sends the
 /// source (EVAL) only when the server does not know it yet (NOSCRIPT), so the source crosses the
 /// network once per server rather than on every call.
 /// </summary>
@@ -50,31 +50,59 @@ public sealed class Script
     public object? Do(IConn conn, params object?[] keysAndArgs)
     {
         ArgumentNullException.ThrowIfNull(conn);
-        try
-        {
-            return conn.Do("EVALSHA", Arguments(Hash, keysAndArgs));
-        }
-        catch (RedisServerException error) when (IsNoScript(error))
-        {
-            return conn.Do("EVAL", Arguments(Source, keysAndArgs));
-        }
+        return Run(conn.Do, keysAndArgs);
     }
 
-    /// <summary>The asynchronous twin of <see cref="Do"/>.</summary>
+    /// <summary>The asynchronous twin of <see cref="Do(IConn, object?[])"/>.</summary>
     public ValueTask<object?> DoAsync(IConn conn, params object?[] keysAndArgs)
         => DoAsync(conn, keysAndArgs, CancellationToken.None);
 
-    /// <summary>The asynchronous twin of <see cref="Do"/>, with cancellation.</summary>
-    public async ValueTask<object?> DoAsync(IConn conn, IReadOnlyList<object?> keysAndArgs, CancellationToken cancellationToken)
+    /// <summary>The asynchronous twin of <see cref="Do(IConn, object?[])"/>, with cancellation.</summary>
+    public ValueTask<object?> DoAsync(IConn conn, IReadOnlyList<object?> keysAndArgs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conn);
+        return RunAsync(conn.DoAsync, keysAndArgs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the script through a shared client (<see cref="RedisClient"/> or <see cref="RedisCluster"/>, which
+    /// routes it by its keys): EVALSHA, then EVAL when that node answers NOSCRIPT (a master promoted after
+    /// a failover starts with an empty script cache).
+    /// </summary>
+    public object? Do(IRedisClient client, params object?[] keysAndArgs)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return Run(client.Do, keysAndArgs);
+    }
+
+    /// <summary>The asynchronous twin of <see cref="Do(IRedisClient, object?[])"/>.</summary>
+    public ValueTask<object?> DoAsync(IRedisClient client, IReadOnlyList<object?> keysAndArgs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return RunAsync(client.DoAsync, keysAndArgs, cancellationToken);
+    }
+
+    private object? Run(Func<string, object?[], object?> run, IReadOnlyList<object?> keysAndArgs)
+    {
         try
         {
-            return await conn.DoAsync("EVALSHA", Arguments(Hash, keysAndArgs), cancellationToken).ConfigureAwait(false);
+            return run("EVALSHA", Arguments(Hash, keysAndArgs));
         }
         catch (RedisServerException error) when (IsNoScript(error))
         {
-            return await conn.DoAsync("EVAL", Arguments(Source, keysAndArgs), cancellationToken).ConfigureAwait(false);
+            return run("EVAL", Arguments(Source, keysAndArgs));
+        }
+    }
+
+    private async ValueTask<object?> RunAsync(Func<string, IReadOnlyList<object?>, CancellationToken, ValueTask<object?>> run, IReadOnlyList<object?> keysAndArgs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await run("EVALSHA", Arguments(Hash, keysAndArgs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException error) when (IsNoScript(error))
+        {
+            return await run("EVAL", Arguments(Source, keysAndArgs), cancellationToken).ConfigureAwait(false);
         }
     }
 
