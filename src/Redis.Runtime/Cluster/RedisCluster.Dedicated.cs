@@ -54,6 +54,18 @@ public sealed partial class RedisCluster
     /// <summary>The asynchronous twin of <see cref="CreatePubSub"/>.</summary>
     public ValueTask<PubSubConn> CreatePubSubAsync(CancellationToken cancellationToken = default) => AnyMaster(Volatile.Read(ref _routes)).CreatePubSubAsync(cancellationToken);
 
+    /// <summary>
+    /// A sharded subscriber: SSUBSCRIBE each channel on its slot's master, one stream of messages, channels
+    /// moved to the new owner by themselves when a slot moves (see <see cref="ShardedPubSub"/>).
+    /// </summary>
+    public ShardedPubSub CreateShardedPubSub() => new(this);
+
+    /// <summary>The master a slot's commands go to now (as last seen; MOVED corrects it).</summary>
+    internal RedisClient MasterOfSlot(int slot) => NodeFor(new Route(RouteKind.Slot, slot, false, default));
+
+    /// <summary>A subscriber saw a slot move or a node go: re-read the topology (coalesced).</summary>
+    internal void OnSlotMoved() => RequestRefresh();
+
     /// <summary>Leases a connection to one master (for keyless work); use <see cref="GetDedicated(string)"/> for a key's owner.</summary>
     public IConnWithTimeout GetDedicated() => AnyMaster(Volatile.Read(ref _routes)).GetDedicated();
 
