@@ -130,7 +130,7 @@ public sealed partial class RedisCluster
     private async ValueTask<object?> FanOutAsync(Route route, byte[][] argv, CancellationToken cancellationToken)
     {
         RouteTable routes = Volatile.Read(ref _routes);
-        RedisClient[] targets = route.Kind == RouteKind.AllNodes ? routes.Nodes : routes.Masters;
+        RedisClient[] targets = route.Kind == RouteKind.AllNodes ? [.. routes.Masters, .. routes.ReplicaEndpoints.Select(MasterClient)] : routes.Masters;
         if (targets.Length == 0) targets = [AnyMaster(routes)];
         var command = new UntypedCommand(Encoding.UTF8.GetString(argv[0]), [.. argv.Skip(1)]);
         var tasks = new Task<object?>[targets.Length];

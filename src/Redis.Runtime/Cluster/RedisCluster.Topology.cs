@@ -124,25 +124,49 @@ public sealed partial class RedisCluster
     {
         var bySlot = new SlotRoute?[ClusterTopology.SlotCount];
         var masters = new List<RedisClient>();
-        var nodes = new List<RedisClient>();
+        var replicaEndpoints = new List<string>();
         foreach (ClusterShard shard in topology.Shards)
         {
             RedisClient master = MasterClient(shard.Master.Endpoint);
             masters.Add(master);
-            nodes.Add(master);
             var replicas = new List<RedisClient>();
             foreach (ClusterNode replica in shard.Replicas)
             {
                 if (!replica.IsOnline) continue;
-                // READWRITE clients of replicas serve all_nodes commands; READONLY ones serve reads.
-                nodes.Add(MasterClient(replica.Endpoint));
+                replicaEndpoints.Add(replica.Endpoint);
                 if (_options.ReadFrom != ReadFrom.Master) replicas.Add(NodeClient(replica.Endpoint, replica: true));
             }
             var route = new SlotRoute(master, [.. replicas]);
             foreach (SlotRange range in shard.Slots) bySlot.AsSpan(range.Start, range.Count).Fill(route);
         }
-        Volatile.Write(ref _routes, new RouteTable(topology, bySlot, [.. masters], [.. nodes]));
+        Volatile.Write(ref _routes, new RouteTable(topology, bySlot, [.. masters], [.. replicaEndpoints]));
+        PruneClients(topology);
         if (_logger is not null) _logger.LogDebug("Cluster topology: {Topology}", topology);
+    }
+
+    // Closes the clients of nodes the cluster no longer lists (removed nodes), so nothing keeps
+    // reconnecting to them; seeds stay (they are how the cluster is found again).
+    private void PruneClients(ClusterTopology topology)
+    {
+        var listed = new HashSet<string>(_seeds, StringComparer.OrdinalIgnoreCase);
+        foreach (ClusterShard shard in topology.Shards)
+        {
+            listed.Add(shard.Master.Endpoint);
+            foreach (ClusterNode replica in shard.Replicas) listed.Add(replica.Endpoint);
+        }
+        var gone = new List<RedisClient>();
+        lock (_nodesLock)
+        {
+            foreach (Dictionary<string, RedisClient> clients in (Dictionary<string, RedisClient>[])[_masterClients, _replicaClients])
+            {
+                foreach (string endpoint in clients.Keys.Where(e => !listed.Contains(e)).ToList())
+                {
+                    gone.Add(clients[endpoint]);
+                    clients.Remove(endpoint);
+                }
+            }
+        }
+        foreach (RedisClient client in gone) _ = client.DisposeAsync().AsTask();
     }
 
     /// <summary>Points one slot at a node named by MOVED until the next refresh rebuilds the map.</summary>

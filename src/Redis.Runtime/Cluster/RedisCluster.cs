@@ -230,7 +230,7 @@ public sealed partial class RedisCluster : IRedisClient
     }
 
     /// <summary>The routes of every slot, and the topology they came from. Replaced whole on refresh.</summary>
-    private sealed class RouteTable(ClusterTopology topology, SlotRoute?[] bySlot, RedisClient[] masters, RedisClient[] nodes)
+    private sealed class RouteTable(ClusterTopology topology, SlotRoute?[] bySlot, RedisClient[] masters, string[] replicaEndpoints)
     {
         public static RouteTable CreateEmpty() => new(new ClusterTopology([], "(none)"), new SlotRoute?[ClusterTopology.SlotCount], [], []);
 
@@ -240,6 +240,7 @@ public sealed partial class RedisCluster : IRedisClient
 
         public RedisClient[] Masters => masters;
 
-        public RedisClient[] Nodes => nodes;
+        /// <summary>The online replicas (their READWRITE clients are made on first use, by all_nodes commands).</summary>
+        public string[] ReplicaEndpoints => replicaEndpoints;
     }
 }
