@@ -106,7 +106,19 @@ internal static class CommandTableEmitter
     private static void Column(StringBuilder sb, string indent, string type, string name, string summary, IEnumerable<string> values)
     {
         sb.AppendLine($"{indent}// {summary}");
-        sb.AppendLine($"{indent}private static global::System.ReadOnlySpan<{type}> {name} => new {type}[]");
+        if (type == "byte")
+        {
+            // Bytes are read straight from the assembly's data: no array, no allocation.
+            sb.AppendLine($"{indent}private static global::System.ReadOnlySpan<{type}> {name} => new {type}[]");
+        }
+        else
+        {
+            // Wider elements would go through RuntimeHelpers.CreateSpan, which allocates a field-info stub
+            // on every read whenever the JIT does not inline it (tier-0, Debug): one array, filled once, instead.
+            sb.AppendLine($"{indent}private static global::System.ReadOnlySpan<{type}> {name} => s_{char.ToLowerInvariant(name[0])}{name.Substring(1)};");
+            sb.AppendLine();
+            sb.AppendLine($"{indent}private static readonly {type}[] s_{char.ToLowerInvariant(name[0])}{name.Substring(1)} = new {type}[]");
+        }
         sb.AppendLine($"{indent}{{");
         string[] all = values.ToArray();
         for (int i = 0; i < all.Length; i += 16)

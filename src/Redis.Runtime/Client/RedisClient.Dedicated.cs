@@ -99,22 +99,22 @@ public sealed partial class RedisClient
         }
     }
 
-    private TResult ExecuteDedicated<TCommand, TParser, TResult>(scoped in TCommand command, in TParser parser, CommandRoute route)
+    private TResult ExecuteDedicated<TCommand, TParser, TResult>(scoped in TCommand command, in TParser parser, CommandRoute route, CommandInfo info)
         where TCommand : struct, IRespCommand, allows ref struct
         where TParser : struct, IRespParser<TResult>
     {
-        if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(NameOf(command), route));
+        if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(info.Name, route));
         ThrowIfDisposed();
         Interlocked.Increment(ref _dedicatedCommands);
         using IConnWithTimeout conn = _pool.Get();
         return RespExecutor.For(conn).Execute<TCommand, TParser, TResult>(command, parser);
     }
 
-    private async ValueTask<TResult> ExecuteDedicatedAsync<TCommand, TParser, TResult>(TCommand command, TParser parser, CommandRoute route, CancellationToken cancellationToken)
+    private async ValueTask<TResult> ExecuteDedicatedAsync<TCommand, TParser, TResult>(TCommand command, TParser parser, CommandRoute route, CommandInfo info, CancellationToken cancellationToken)
         where TCommand : struct, IRespCommand
         where TParser : struct, IRespParser<TResult>
     {
-        if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(NameOf(command), route));
+        if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(info.Name, route));
         ThrowIfDisposed();
         Interlocked.Increment(ref _dedicatedCommands);
         IConnWithTimeout conn = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -122,13 +122,6 @@ public sealed partial class RedisClient
         {
             return await RespExecutor.For(conn).ExecuteAsync<TCommand, TParser, TResult>(command, parser, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static string NameOf<TCommand>(scoped in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
-    {
-        using var scratch = new RespWriter(256);
-        command.WriteTo(scratch);
-        return CommandRouting.NameOf(scratch.WrittenSpan) ?? typeof(TCommand).Name;
     }
 
     private void ThrowIfDisposed()

@@ -21,7 +21,7 @@ public sealed partial class RedisClient
         ArgumentNullException.ThrowIfNull(command);
         args ??= [null];
         CheckCommandName(command);
-        CommandRoute route = CommandRouting.Classify(command, args);
+        CommandRoute route = CommandRouting.Classify(CommandTable.Find(command, args.Length > 0 ? args[0] : null), args);
         if (route != CommandRoute.Shared) return DoDedicated(command, args, route);
         ThrowIfReaderThread();
 
@@ -58,7 +58,7 @@ public sealed partial class RedisClient
         CheckCommandName(command);
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<object?>(cancellationToken);
         object?[] array = args as object?[] ?? [.. args];
-        CommandRoute route = CommandRouting.Classify(command, array);
+        CommandRoute route = CommandRouting.Classify(CommandTable.Find(command, array.Length > 0 ? array[0] : null), array);
         if (route != CommandRoute.Shared) return DoDedicatedAsync(command, array, route, cancellationToken);
 
         RawOperation operation = RawOperation.Rent();

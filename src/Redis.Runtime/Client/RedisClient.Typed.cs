@@ -22,11 +22,12 @@ public sealed partial class RedisClient
         TypedOperation<TParser, TResult> operation = TypedOperation<TParser, TResult>.Rent(parser);
         operation.Start(sync: true, null);
         CommandRoute route;
+        CommandInfo info;
         bool flush;
         try
         {
             Task? wait;
-            while ((wait = TryEnqueueTyped(operation, command, out route, out flush)) is not null) WaitForConnection(wait);
+            while ((wait = TryEnqueueTyped(operation, command, out route, out info, out flush)) is not null) WaitForConnection(wait);
         }
         catch
         {
@@ -36,7 +37,7 @@ public sealed partial class RedisClient
         if (route != CommandRoute.Shared)
         {
             operation.Discard();
-            return ExecuteDedicated<TCommand, TParser, TResult>(command, parser, route);
+            return ExecuteDedicated<TCommand, TParser, TResult>(command, parser, route, info);
         }
         if (flush) FlushLoop();
         return operation.WaitForResult(_timeoutMs);
@@ -57,10 +58,11 @@ public sealed partial class RedisClient
         operation.Start(sync: false, null);
         Task? wait;
         CommandRoute route;
+        CommandInfo info;
         bool flush;
         try
         {
-            wait = TryEnqueueTyped(operation, command, out route, out flush);
+            wait = TryEnqueueTyped(operation, command, out route, out info, out flush);
         }
         catch (Exception ex)
         {
@@ -72,7 +74,7 @@ public sealed partial class RedisClient
             operation.Discard();
             return wait is not null
                 ? ExecuteAfterConnectAsync<TCommand, TParser, TResult>(wait, command, parser, cancellationToken)
-                : ExecuteDedicatedAsync<TCommand, TParser, TResult>(command, parser, route, cancellationToken);
+                : ExecuteDedicatedAsync<TCommand, TParser, TResult>(command, parser, route, info, cancellationToken);
         }
         operation.Arm(_timeoutMs, cancellationToken);
         if (flush) FlushLoop();
@@ -88,13 +90,17 @@ public sealed partial class RedisClient
     }
 
     // Encodes the command into the shared buffer and queues its operation, unless the command must run
-    // elsewhere (then its bytes are dropped again and route says where). Null when done, else the
-    // connect attempt to wait for.
-    private Task? TryEnqueueTyped<TCommand>(PipelineOperation operation, scoped in TCommand command, out CommandRoute route, out bool flush)
+    // elsewhere (then route says where and info what it is). Null when done, else the connect attempt to
+    // wait for. A command carrying its table id is routed from the id alone, before it is encoded; only
+    // one without an id, or one that blocks with an option (XREAD BLOCK), is routed from its bytes.
+    private Task? TryEnqueueTyped<TCommand>(PipelineOperation operation, scoped in TCommand command, out CommandRoute route, out CommandInfo info, out bool flush)
         where TCommand : struct, IRespCommand, allows ref struct
     {
-        route = CommandRoute.Shared;
         flush = false;
+        info = CommandTable.Of<TCommand>();
+        CommandRoute? known = info.IsKnown ? CommandRouting.ByEntry(info) : null;
+        route = known ?? CommandRoute.Shared;
+        if (route != CommandRoute.Shared) return null;
         lock (_writeLock)
         {
             if (_state != State.Connected) return NotWritableLocked();
@@ -109,11 +115,14 @@ public sealed partial class RedisClient
                 writer.Truncate(before); // never leave half a command in the shared buffer
                 throw;
             }
-            route = CommandRouting.Classify(writer.WrittenSpan[before..]);
-            if (route != CommandRoute.Shared)
+            if (known is null)
             {
-                writer.Truncate(before);
-                return null;
+                route = CommandRouting.Classify<TCommand>(writer.WrittenSpan[before..], out info);
+                if (route != CommandRoute.Shared)
+                {
+                    writer.Truncate(before);
+                    return null;
+                }
             }
             _queued.Enqueue(operation);
             _commands++;

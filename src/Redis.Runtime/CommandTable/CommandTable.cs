@@ -95,6 +95,29 @@ public static partial class CommandTable
         return AddRegistered(new Registered(name.ToUpperInvariant(), arity, flags, [.. keySpecs], requestPolicy, responsePolicy, ConnectionEffect.None, SecretRule.None));
     }
 
+    /// <summary>
+    /// The entry of an untyped command, <c>Do(name, args)</c>: <paramref name="firstArgument"/> is the
+    /// subcommand of a container (a string, byte array or byte memory). Allocation-free: the words are
+    /// copied to the stack.
+    /// </summary>
+    internal static CommandInfo Find(string name, object? firstArgument)
+    {
+        if (string.IsNullOrEmpty(name)) return default;
+        Span<byte> nameBuffer = stackalloc byte[ArgumentWords.MaxWordLength];
+        ReadOnlySpan<byte> nameBytes = ArgumentWords.Bytes(name, nameBuffer);
+        // Not an ASCII word that fits: only a registered command can have such a name.
+        if (nameBytes.IsEmpty) return FindRegistered(name);
+        Span<byte> subBuffer = stackalloc byte[ArgumentWords.MaxWordLength];
+        return Find(nameBytes, ArgumentWords.Bytes(firstArgument, subBuffer));
+    }
+
+    /// <summary>The entry a typed command carries (<see cref="IRespCommand.CommandId"/>), or <c>default</c> when it carries none.</summary>
+    internal static CommandInfo Of<TCommand>() where TCommand : IRespCommand, allows ref struct
+    {
+        int id = TCommand.CommandId;
+        return id >= 0 && id < Count ? new CommandInfo(id) : default;
+    }
+
     /// <summary>The entry of an encoded command: its name and, for a container, its subcommand.</summary>
     internal static CommandInfo Find(scoped in CommandArgs args)
         => args.Count == 0 ? default : Find(args[0], args.Count > 1 ? args[1] : default);

@@ -18,16 +18,16 @@ internal static class LogFormatter
     private const int MaxDepth = 3;
 
     /// <summary>The arguments as <c> "a" "b" 1</c> (each preceded by a space), secrets masked.</summary>
-    public static string Arguments(string command, IReadOnlyList<object?> args, LoggingOptions options)
+    public static string Arguments(CommandInfo info, IReadOnlyList<object?> args, LoggingOptions options)
     {
         if (args.Count == 0) return string.Empty;
-        bool secrets = Redaction.HasSecretArguments(command, args);
+        bool secrets = Redaction.HasSecretArguments(info, args);
         var builder = new StringBuilder();
         int shown = Math.Min(args.Count, options.MaxArrayItems);
         for (int i = 0; i < shown; i++)
         {
             builder.Append(' ');
-            if (secrets && Redaction.IsSecretArgument(command, args, i)) builder.Append(Redaction.Mask);
+            if (secrets && Redaction.IsSecretArgument(info, args, i)) builder.Append(Redaction.Mask);
             else AppendValue(builder, args[i], options, 0);
         }
         if (args.Count > shown)

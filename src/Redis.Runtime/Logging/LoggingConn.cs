@@ -150,6 +150,7 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
     public void Send(string command, params object?[] args)
     {
         args ??= [null];
+        CommandInfo info = Lookup(command, args);
         if (IsEnabled(command))
         {
             long start = Stopwatch.GetTimestamp();
@@ -162,13 +163,13 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
                 LogFailure("Send", command, args, hidePending: false, ex, start);
                 throw;
             }
-            LogMessages.Send(_logger, _level, Name, command, LogFormatter.Arguments(command, args, _options));
+            LogMessages.Send(_logger, _level, Name, command, LogFormatter.Arguments(info, args, _options));
         }
         else
         {
             _inner.Send(command, args);
         }
-        if (command is not null && Redaction.IsSensitive(command, args)) _hideReceived = true;
+        if (Redaction.IsSensitive(info, args)) _hideReceived = true;
     }
 
     public void Flush()
@@ -302,8 +303,7 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
             _hideReceived = false;
             return _executor.Execute<TCommand, TParser, TResult>(command, parser);
         }
-        (string name, object?[] args) = Render(command);
-        if (_options.Filter is { } filter && !filter(name))
+        if (!TryDescribe(command, out string name, out object?[] args, out CommandInfo info))
         {
             _hideReceived = false;
             return _executor.Execute<TCommand, TParser, TResult>(command, parser);
@@ -317,10 +317,10 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
         }
         catch (Exception ex)
         {
-            LogFailure("Execute", name, args, hidePending, ex, start);
+            LogFailure("Execute", name, info, args, hidePending, ex, start);
             throw;
         }
-        LogCommand("Execute", name, args, hidePending, result, start);
+        LogCommand("Execute", name, info, args, hidePending, result, start);
         return result;
     }
 
@@ -333,16 +333,15 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
             _hideReceived = false;
             return _executor.ExecuteAsync<TCommand, TParser, TResult>(command, parser, cancellationToken);
         }
-        (string name, object?[] args) = Render(command);
-        if (_options.Filter is { } filter && !filter(name))
+        if (!TryDescribe(command, out string name, out object?[] args, out CommandInfo info))
         {
             _hideReceived = false;
             return _executor.ExecuteAsync<TCommand, TParser, TResult>(command, parser, cancellationToken);
         }
-        return LoggedExecuteAsync<TCommand, TParser, TResult>(command, parser, name, args, cancellationToken);
+        return LoggedExecuteAsync<TCommand, TParser, TResult>(command, parser, name, info, args, cancellationToken);
     }
 
-    private async ValueTask<TResult> LoggedExecuteAsync<TCommand, TParser, TResult>(TCommand command, TParser parser, string name, object?[] args, CancellationToken cancellationToken)
+    private async ValueTask<TResult> LoggedExecuteAsync<TCommand, TParser, TResult>(TCommand command, TParser parser, string name, CommandInfo info, object?[] args, CancellationToken cancellationToken)
         where TCommand : struct, IRespCommand
         where TParser : struct, IRespParser<TResult>
     {
@@ -355,10 +354,10 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
         }
         catch (Exception ex)
         {
-            LogFailure("ExecuteAsync", name, args, hidePending, ex, start);
+            LogFailure("ExecuteAsync", name, info, args, hidePending, ex, start);
             throw;
         }
-        LogCommand("ExecuteAsync", name, args, hidePending, result, start);
+        LogCommand("ExecuteAsync", name, info, args, hidePending, result, start);
         return result;
     }
 
@@ -391,13 +390,20 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
     private IConnWithTimeout InnerWithTimeout() => _inner as IConnWithTimeout
         ?? throw new NotSupportedException($"The logged connection ({_inner.GetType().Name}) does not support per-call timeouts (IConnWithTimeout).");
 
+    // The table entry of an untyped command (its first argument is a container's subcommand).
+    private static CommandInfo Lookup(string? command, IReadOnlyList<object?> args)
+        => command is null ? default : CommandTable.Find(command, args.Count > 0 ? args[0] : null);
+
     private void LogCommand(string operation, string command, IReadOnlyList<object?> args, bool hidePending, object? reply, long start)
+        => LogCommand(operation, command, Lookup(command, args), args, hidePending, reply, start);
+
+    private void LogCommand(string operation, string command, CommandInfo info, IReadOnlyList<object?> args, bool hidePending, object? reply, long start)
     {
         string shownReply;
         if (command.Length == 0 && hidePending) shownReply = Redaction.Mask; // Do("") shows the replies of earlier sends
-        else if (Redaction.HidesReply(command, args)) shownReply = LogFormatter.Value(Redaction.RedactReply(command, reply), _options);
+        else if (Redaction.HidesReply(info)) shownReply = LogFormatter.Value(Redaction.RedactReply(info, reply), _options);
         else shownReply = LogFormatter.Value(reply, _options);
-        LogMessages.Command(_logger, _level, Name, operation, command.Length == 0 ? "\"\"" : command, LogFormatter.Arguments(command, args, _options), shownReply, Elapsed(start));
+        LogMessages.Command(_logger, _level, Name, operation, command.Length == 0 ? "\"\"" : command, LogFormatter.Arguments(info, args, _options), shownReply, Elapsed(start));
     }
 
     private void LogReceived(string operation, object? reply, long start)
@@ -409,13 +415,44 @@ internal sealed class LoggingConn : IConnWithTimeout, IRespExecutor
     // The error of a command with secrets (or of a reply that may belong to one) is logged by kind only:
     // some servers echo arguments in error messages.
     private void LogFailure(string operation, string command, IReadOnlyList<object?> args, bool hidePending, Exception ex, long start)
+        => LogFailure(operation, command ?? string.Empty, Lookup(command, args), args, hidePending, ex, start);
+
+    private void LogFailure(string operation, string command, CommandInfo info, IReadOnlyList<object?> args, bool hidePending, Exception ex, long start)
     {
-        command ??= string.Empty;
-        bool secret = hidePending || (command.Length > 0 && Redaction.IsSensitive(command, args));
+        bool secret = hidePending || (command.Length > 0 && Redaction.IsSensitive(info, args));
         string error = secret
             ? ex is RedisServerException server ? $"{nameof(RedisServerException)} {server.Prefix} (message redacted)" : $"{ex.GetType().Name} (message redacted)"
             : $"{ex.GetType().Name}: {ex.Message}";
-        LogMessages.Failed(_logger, _level, secret ? null : ex, Name, operation, command, command.Length == 0 ? string.Empty : LogFormatter.Arguments(command, args, _options), error, Elapsed(start));
+        LogMessages.Failed(_logger, _level, secret ? null : ex, Name, operation, command, command.Length == 0 ? string.Empty : LogFormatter.Arguments(info, args, _options), error, Elapsed(start));
+    }
+
+    // What a typed command to log is: its name, arguments and table entry; false when the filter leaves it
+    // out. A command carrying its table id is named and classified from the table, so the filter is asked
+    // before anything is rendered; its bytes are read only for the arguments the log entry shows.
+    private bool TryDescribe<TCommand>(in TCommand command, out string name, out object?[] args, out CommandInfo info)
+        where TCommand : struct, IRespCommand, allows ref struct
+    {
+        info = CommandTable.Of<TCommand>();
+        string? known = info.IsKnown ? FirstWord(info.Name) : null;
+        if (known is not null && !Passes(known))
+        {
+            (name, args) = (known, NoArgs);
+            return false;
+        }
+        (string rendered, args) = Render(command);
+        name = known ?? rendered;
+        if (known is not null) return true;
+        info = CommandTable.Find(rendered, args.Length > 0 ? args[0] : null);
+        return Passes(name);
+    }
+
+    private bool Passes(string command) => _options.Filter is not { } filter || filter(command);
+
+    // The first word of a table name: "CLIENT" of "CLIENT KILL", as Do takes it.
+    private static string FirstWord(string name)
+    {
+        int space = name.IndexOf(' ');
+        return space < 0 ? name : name[..space];
     }
 
     // Renders a typed command to read its name and arguments (only when it will be logged).

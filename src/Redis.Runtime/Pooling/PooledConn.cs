@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Redis;
@@ -168,7 +169,8 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
     private void Track(string command, object?[]? args)
     {
         if (command is null) return; // the inner connection reports it
-        _state = CommandState.Apply(_state, CommandState.Classify(command, args));
+        ReadOnlySpan<object?> span = args;
+        _state = ConnStateChange.Of(CommandTable.Find(command, span.Length > 0 ? span[0] : null), span).ApplyTo(_state);
     }
 
     private void Track(string command, IReadOnlyList<object?>? args)
@@ -179,20 +181,34 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
             Track(command, (object?[]?)args);
             return;
         }
-        // Only CLIENT looks at its arguments; copying two of them is enough.
+        // The subcommand and CLIENT REPLY's mode are all the table and the state change read; copying two is enough.
         Span<object?> head = [args.Count > 0 ? args[0] : null, args.Count > 1 ? args[1] : null];
-        _state = CommandState.Apply(_state, CommandState.Classify(command, head[..Math.Min(args.Count, 2)]));
+        head = head[..Math.Min(args.Count, 2)];
+        _state = ConnStateChange.Of(CommandTable.Find(command, head.Length > 0 ? head[0] : null), head).ApplyTo(_state);
     }
 
-    // Renders the typed command into a reused writer only to read its name: no allocation.
+    // A typed command carries its table entry: only one without it, or CLIENT REPLY (whose mode decides),
+    // is rendered into a reused writer to be read. No allocation either way.
     private void TrackTyped<TCommand>(in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
     {
+        CommandInfo info = CommandTable.Of<TCommand>();
+        if (info.IsKnown && info.Effect != ConnectionEffect.ClientReply)
+        {
+            _state = ConnStateChange.Of(info, repliesStop: false).ApplyTo(_state);
+            return;
+        }
         RespWriter scratch = _entry.Scratch ??= new RespWriter(256);
         scratch.Reset();
+        Range[]? rented = null;
         try
         {
             command.WriteTo(scratch);
-            _state = CommandState.Apply(_state, CommandState.Classify(scratch.WrittenSpan));
+            ReadOnlySpan<byte> encoded = scratch.WrittenSpan;
+            int count = CommandArgs.CountOf(encoded);
+            if (count < 1) return;
+            Span<Range> ranges = count <= 16 ? stackalloc Range[16] : (rented = ArrayPool<Range>.Shared.Rent(count));
+            CommandArgs args = CommandArgs.Parse(encoded, ranges);
+            _state = ConnStateChange.Of(CommandTable.Of<TCommand>(args), args).ApplyTo(_state);
         }
         catch (Exception)
         {
@@ -201,6 +217,7 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
         finally
         {
             scratch.Reset();
+            if (rented is not null) ArrayPool<Range>.Shared.Return(rented);
         }
     }
 

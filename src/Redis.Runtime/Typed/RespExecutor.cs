@@ -52,17 +52,29 @@ public static class RespExecutor
             return Parse<TParser, TResult>(parser, reply);
         }
 
+        // IConn.Do takes the arguments as objects, so the command is encoded and split once to copy them out.
+        // The name comes from the table entry the command carries when it is one word (interned, no copy).
         private static (string Name, object?[] Args) Decode<TCommand>(in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
         {
             using var writer = new RespWriter();
             command.WriteTo(writer);
-            using var decoder = new RespDecoder();
-            decoder.Append(writer.WrittenSpan);
-            if (!decoder.TryReadObject(out object? encoded) || encoded is not object?[] { Length: > 0 } parts || parts[0] is not byte[] name)
+            ReadOnlySpan<byte> encoded = writer.WrittenSpan;
+            int count = CommandArgs.CountOf(encoded);
+            if (count < 1) throw new InvalidOperationException($"{typeof(TCommand).Name} did not write a command array.");
+            CommandArgs parts;
+            try
             {
-                throw new InvalidOperationException($"{typeof(TCommand).Name} did not write a command array.");
+                parts = CommandArgs.Parse(encoded, new Range[count]);
             }
-            return (Encoding.UTF8.GetString(name), parts[1..]);
+            catch (ArgumentException error)
+            {
+                throw new InvalidOperationException($"{typeof(TCommand).Name} did not write a command array.", error);
+            }
+            CommandInfo info = CommandTable.Of<TCommand>();
+            string name = info.IsKnown && info.NameWords == 1 ? info.Name : Encoding.UTF8.GetString(parts[0]);
+            var args = new object?[count - 1];
+            for (int i = 1; i < count; i++) args[i - 1] = parts[i].ToArray();
+            return (name, args);
         }
 
         private static TResult Parse<TParser, TResult>(TParser parser, object? reply) where TParser : struct, IRespParser<TResult>

@@ -1,5 +1,6 @@
 namespace Redis.Tests.Client;
 
+/// <summary>RedisClient's routing, decided from the command table's entries (no name lists of its own).</summary>
 public class CommandRoutingTests
 {
     [Theory]
@@ -39,41 +40,61 @@ public class CommandRoutingTests
     [InlineData("BITCOUNT", "Shared")]
     [InlineData("WAITING", "Shared")]
     [InlineData("SUBSCRIBERS", "Shared")]
-    public void ClassifiesByName_CaseInsensitively(string name, string expected)
+    public void ClassifiesByTableEntry_CaseInsensitively(string name, string expected)
     {
-        Assert.Equal(expected, CommandRouting.Classify(name, ReadOnlySpan<object?>.Empty).ToString());
-        Assert.Equal(expected, CommandRouting.Classify(Encode(name)).ToString());
+        Assert.Equal(expected, Untyped(name).ToString());
+        Assert.Equal(expected, CommandRouting.Classify<Raw>(Encode(name), out _).ToString());
     }
 
     [Fact]
     public void XRead_IsBlockingOnlyWithBlock()
     {
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify("XREAD", ["COUNT", 1, "STREAMS", "s", "0"]));
-        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify("XREAD", ["block", 100, "STREAMS", "s", "$"]));
-        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify("XREADGROUP", ["GROUP", "g", "c", "BLOCK"u8.ToArray(), 0, "STREAMS", "s", ">"]));
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify(Encode("XREAD", "COUNT", "1", "STREAMS", "s", "0")));
-        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify(Encode("XREAD", "BLOCK", "0", "STREAMS", "s", "$")));
-        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify(Encode("xreadgroup", "GROUP", "g", "c", "Block", "5", "STREAMS", "s", ">")));
+        Assert.Equal(CommandRoute.Shared, Untyped("XREAD", "COUNT", 1, "STREAMS", "s", "0"));
+        Assert.Equal(CommandRoute.Blocking, Untyped("XREAD", "block", 100, "STREAMS", "s", "$"));
+        Assert.Equal(CommandRoute.Blocking, Untyped("XREADGROUP", "GROUP", "g", "c", "BLOCK"u8.ToArray(), 0, "STREAMS", "s", ">"));
+        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify<Raw>(Encode("XREAD", "COUNT", "1", "STREAMS", "s", "0"), out _));
+        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify<Raw>(Encode("XREAD", "BLOCK", "0", "STREAMS", "s", "$"), out _));
+        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify<Raw>(Encode("xreadgroup", "GROUP", "g", "c", "Block", "5", "STREAMS", "s", ">"), out _));
+        // The spec flags XREAD blocking; the table's overlay says only with BLOCK, so the entry alone cannot decide.
+        Assert.True(Redis.CommandTable.Find("XREAD").IsBlocking);
+        Assert.Null(CommandRouting.ByEntry(Redis.CommandTable.Find("XREAD")));
+    }
+
+    [Fact]
+    public void ACommandCarryingItsId_IsRoutedByTheId_NotByTheBytesItWrites()
+    {
+        Assert.Equal(CommandRoute.Subscription, CommandRouting.Classify<CarriesSubscribe>(Encode("PING"), out CommandInfo info));
+        Assert.Equal("SUBSCRIBE", info.Name);
+        Assert.Equal(CommandRoute.Subscription, CommandRouting.ByEntry(Redis.CommandTable.Of<CarriesSubscribe>()));
+        Assert.False(Redis.CommandTable.Of<Raw>().IsKnown);
     }
 
     [Fact]
     public void ClientReply_ChangesTheConnection_OtherClientSubcommandsDoNot()
     {
-        Assert.Equal(CommandRoute.ConnectionState, CommandRouting.Classify("CLIENT", ["REPLY", "OFF"]));
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify("CLIENT", ["ID"]));
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify("CLIENT", ["TRACKING", "ON"]));
-        Assert.Equal(CommandRoute.ConnectionState, CommandRouting.Classify(Encode("CLIENT", "reply", "SKIP")));
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify(Encode("CLIENT", "KILL", "ID", "5")));
+        Assert.Equal(CommandRoute.ConnectionState, Untyped("CLIENT", "REPLY", "OFF"));
+        Assert.Equal(CommandRoute.Shared, Untyped("CLIENT", "ID"));
+        Assert.Equal(CommandRoute.Shared, Untyped("CLIENT", "TRACKING", "ON"));
+        Assert.Equal(CommandRoute.Shared, Untyped("CLIENT"));
+        Assert.Equal(CommandRoute.ConnectionState, CommandRouting.Classify<Raw>(Encode("CLIENT", "reply", "SKIP"), out _));
+        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify<Raw>(Encode("CLIENT", "KILL", "ID", "5"), out _));
     }
 
     [Fact]
     public void MalformedEncodings_AreShared_NotThrown()
     {
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify(ReadOnlySpan<byte>.Empty));
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify("+OK\r\n"u8));
-        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify("*1\r\n$9\r\nBLP"u8));
-        Assert.Null(CommandRouting.NameOf("*0\r\n"u8));
-        Assert.Equal("BLPOP", CommandRouting.NameOf(Encode("blpop", "k", "0")));
+        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify<Raw>(ReadOnlySpan<byte>.Empty, out _));
+        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify<Raw>("+OK\r\n"u8, out _));
+        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify<Raw>("*1\r\n$9\r\nBLP"u8, out _));
+        Assert.Equal(CommandRoute.Shared, CommandRouting.Classify<Raw>("*0\r\n"u8, out _));
+    }
+
+    [Fact]
+    public void LongCommands_AreSplitWithoutLosingTheBlockOption()
+    {
+        string[] args = [.. Enumerable.Range(0, 40).Select(i => $"s{i}"), "BLOCK", "0"];
+        Assert.Equal(CommandRoute.Blocking, CommandRouting.Classify<Raw>(Encode("XREAD", args), out CommandInfo info));
+        Assert.Equal("XREAD", info.Name);
     }
 
     [Fact]
@@ -85,10 +106,28 @@ public class CommandRoutingTests
         Assert.Contains("DialOptions", CommandRouting.RefusalMessage("SELECT", CommandRoute.ConnectionState));
     }
 
+    private static CommandRoute Untyped(string name, params object?[] args)
+        => CommandRouting.Classify(Redis.CommandTable.Find(name, args.Length > 0 ? args[0] : null), args);
+
     private static byte[] Encode(string name, params string[] args)
     {
         using var writer = new RespWriter();
         writer.WriteCommand(name, args.Cast<object?>().ToArray());
         return writer.WrittenSpan.ToArray();
+    }
+
+    // Stand-ins: the routing reads only the type's id and the bytes passed to it.
+    private readonly struct Raw : IRespCommand
+    {
+        public void WriteTo(RespWriter writer) => writer.WriteCommand("PING", []);
+    }
+
+    private readonly struct CarriesSubscribe : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("SUBSCRIBE");
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer) => writer.WriteCommand("PING", []);
     }
 }

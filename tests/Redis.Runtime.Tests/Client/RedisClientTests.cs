@@ -347,6 +347,60 @@ public class RedisClientTests
     }
 
     [Fact]
+    public async Task TypedSyncCallsCarryingTheirTableId_AllocateNothingOnTheCallingThread()
+    {
+        await using var server = ScriptedServer.Simple();
+        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: Options());
+        var command = new IncrWithId("counter");
+        for (int i = 0; i < 200; i++) client.Execute<IncrWithId, Int64Parser, long>(command, default);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) client.Execute<IncrWithId, Int64Parser, long>(command, default);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(1201L, client.Execute<IncrWithId, Int64Parser, long>(command, default)); // every call reached the server
+    }
+
+    [Fact]
+    public async Task ATypedCommandCarryingItsTableId_IsRoutedByTheId_BeforeItIsEncoded()
+    {
+        await using var server = ScriptedServer.Simple();
+        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: Options());
+        // The command writes PING, but its id says SUBSCRIBE: the refusal names SUBSCRIBE and nothing is sent.
+        Assert.Contains("SUBSCRIBE", Assert.Throws<InvalidOperationException>(() => client.Execute<PingCarryingSubscribeId, OkParser, bool>(default, default)).Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await client.ExecuteAsync<PingCarryingSubscribeId, OkParser, bool>(default, default));
+        Assert.Equal(0, server.Commands);
+    }
+
+    /// <summary>INCR carrying its table id, as generated commands do.</summary>
+    private readonly struct IncrWithId(string key) : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("INCR");
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(2);
+            writer.WriteBulkString("INCR"u8);
+            writer.WriteBulkString(key);
+        }
+    }
+
+    /// <summary>Writes PING but carries the id of SUBSCRIBE: shows which of the two routes it.</summary>
+    private readonly struct PingCarryingSubscribeId : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("SUBSCRIBE");
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(1);
+            writer.WriteBulkString("PING"u8);
+        }
+    }
+
+    [Fact]
     public async Task Torture_DelaysTimeoutsCancellationsAndKills_NeverHandAReplyToTheWrongCaller()
     {
         // Replies are sometimes late (some callers time out, some cancel), and the connection is killed

@@ -228,6 +228,62 @@ public class LoggingConnTests
     }
 
     [Fact]
+    public void ATypedCommandCarryingItsTableId_IsFilteredBeforeItIsRendered()
+    {
+        var (c, logger, _) = Create(new LoggingOptions { Name = "test", Filter = name => name != "PING" });
+        IRespExecutor executor = RespExecutor.For(c);
+        int before = CountingPing.Writes;
+        executor.Execute<CountingPing, StringParser, string?>(default, new StringParser());
+        // Written once, by the adapter that sends it; the logger never rendered it to ask the filter.
+        Assert.Equal(before + 1, CountingPing.Writes);
+        Assert.Empty(logger.Entries);
+    }
+
+    [Fact]
+    public void ATypedSubcommandCarryingItsTableId_IsNamedByItsFirstWord_AndRedactedByItsRule()
+    {
+        string? filtered = null;
+        var (c, logger, _) = Create(new LoggingOptions { Name = "test", Filter = name => (filtered = name) is not null });
+        RespExecutor.For(c).Execute<ConfigSetCarryingId, OkParser, bool>(new ConfigSetCarryingId(Secret), new OkParser());
+        Assert.Equal("CONFIG", filtered);
+        Assert.Contains("Execute CONFIG \"SET\" \"requirepass\" [redacted] -> true", Assert.Single(logger.Entries).Message);
+        logger.AssertNoSecret(Secret);
+    }
+
+    private readonly struct CountingPing : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("PING");
+        private static int s_writes;
+
+        public static int Writes => Volatile.Read(ref s_writes);
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer)
+        {
+            Interlocked.Increment(ref s_writes);
+            writer.WriteArrayHeader(1);
+            writer.WriteBulkString("PING"u8);
+        }
+    }
+
+    private readonly struct ConfigSetCarryingId(string password) : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("CONFIG SET");
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(4);
+            writer.WriteBulkString("CONFIG"u8);
+            writer.WriteBulkString("SET"u8);
+            writer.WriteBulkString("requirepass"u8);
+            writer.WriteBulkString(password);
+        }
+    }
+
+    [Fact]
     public void WithLogging_ChecksItsArguments()
     {
         var (c, _, _) = Create();

@@ -605,6 +605,59 @@ public class PoolTests
     }
 
     [Fact]
+    public async Task TypedCommandsCarryingTheirTableId_AreTrackedByTheId()
+    {
+        var dialer = new FakeDialer();
+        using var pool = NewPool(dialer);
+        IConn c = pool.Get();
+        // It writes SET but carries WATCH's id: what the pool tracks comes from the id, not from the bytes.
+        Assert.True(RespExecutor.For(c).Execute<SetCarryingWatchId, OkParser, bool>(default, new OkParser()));
+        Assert.Equal(ConnState.Watch, ((PooledConn)c).State);
+        c.Dispose();
+        Assert.Equal("UNWATCH", Last(dialer).Commands[^1]);
+
+        // CLIENT REPLY's mode is still read from its arguments: ON keeps the connection, OFF does not.
+        c = pool.Get();
+        await RespExecutor.For(c).ExecuteAsync<ClientReplyCarryingId, OkParser, bool>(new ClientReplyCarryingId("ON"), new OkParser());
+        await c.DisposeAsync();
+        Assert.Equal(1, dialer.Open);
+        c = pool.Get();
+        await RespExecutor.For(c).ExecuteAsync<ClientReplyCarryingId, OkParser, bool>(new ClientReplyCarryingId("OFF"), new OkParser());
+        await c.DisposeAsync();
+        Assert.Equal(0, dialer.Open);
+    }
+
+    private readonly struct SetCarryingWatchId : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("WATCH");
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(3);
+            writer.WriteBulkString("SET"u8);
+            writer.WriteBulkString("k"u8);
+            writer.WriteBulkString("v"u8);
+        }
+    }
+
+    private readonly struct ClientReplyCarryingId(string mode) : IRespCommand
+    {
+        private static readonly int s_id = Redis.CommandTable.IdOf("CLIENT REPLY");
+
+        static int IRespCommand.CommandId => s_id;
+
+        public void WriteTo(RespWriter writer)
+        {
+            writer.WriteArrayHeader(3);
+            writer.WriteBulkString("CLIENT"u8);
+            writer.WriteBulkString("REPLY"u8);
+            writer.WriteBulkString(mode);
+        }
+    }
+
+    [Fact]
     public async Task PerCallTimeouts_ReachThePooledConnection()
     {
         var dialer = new FakeDialer();
