@@ -85,6 +85,7 @@ public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisp
     private readonly int _timeoutMs;
     private readonly Pool _pool;
     private readonly ManualResetEventSlim _disposeSignal = new(false);
+    private readonly CancellationTokenSource _lifetime = new();   // cancelled by Dispose: abandons a dial in progress
     private Thread? _reader;
 
     // Guarded by _writeLock.
@@ -148,7 +149,7 @@ public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisp
         var client = new RedisClient(network, address, $"{network} {address}", dialOptions, clientOptions);
         try
         {
-            ClientTransport transport = Open(network, address, dialOptions);
+            ClientTransport transport = Open(network, address, dialOptions, CancellationToken.None);
             client.Start(transport);
             return client;
         }
@@ -237,20 +238,40 @@ public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisp
     /// returned). Commands in flight fail with <see cref="RedisConnectionException"/>; later calls throw
     /// <see cref="ObjectDisposedException"/>. Idempotent.
     /// </summary>
+    /// <remarks>
+    /// It interrupts whatever the client's reader thread is doing (reading, a connect, a TLS or protocol
+    /// handshake, a reconnect or its backoff: the socket in use is closed) and waits for that thread to
+    /// end, so no thread, socket or timer of the client is left once it returns. The wait is bounded
+    /// (5 s) in case a <see cref="ClientOptions.PushHandler"/> never returns.
+    /// </remarks>
     public void Dispose()
     {
         if (!BeginDispose()) return;
         Thread? reader = _reader;
-        if (reader is not null && reader != Thread.CurrentThread) reader.Join(TimeSpan.FromSeconds(5));
+        if (reader is not null && reader != Thread.CurrentThread) reader.Join(ReaderExitWait);
         _pool.Dispose();
     }
 
-    /// <summary>As <see cref="Dispose"/>, without waiting for the reader thread to finish.</summary>
+    /// <summary>As <see cref="Dispose"/>, waiting for the reader thread to end without blocking a thread.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!BeginDispose()) return;
         await _pool.DisposeAsync().ConfigureAwait(false);
+        Thread? reader = _reader;
+        if (reader is not null && reader != Thread.CurrentThread)
+        {
+            try
+            {
+                await _readerExited.Task.WaitAsync(ReaderExitWait).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A push handler that never returns: the thread is a background one and ends with it.
+            }
+        }
     }
+
+    private static readonly TimeSpan ReaderExitWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Describes the client (endpoint and state); never includes credentials.</summary>
     public override string ToString()
@@ -283,6 +304,7 @@ public sealed partial class RedisClient : IRespExecutor, IDisposable, IAsyncDisp
             _connectAttempt = null;
         }
         _disposeSignal.Set();
+        _lifetime.Cancel();   // closes the socket of a dial in progress (runs no user code)
         StopStallWatchdog();
         transport?.Abort(new ObjectDisposedException(nameof(RedisClient), "The client was disposed."));
         attempt?.TrySetException(new ObjectDisposedException(nameof(RedisClient), "The client was disposed while connecting."));

@@ -11,7 +11,10 @@ namespace Redis;
 /// <remarks>
 /// The buffer grows with the bytes that actually arrive (never by a length the server announces),
 /// up to <see cref="RespLimits.MaxBufferedBytes"/>, and goes back to its initial size once a large
-/// reply has been consumed.
+/// reply has been consumed. Up to 1 MB it is rented from <see cref="ArrayPool{T}.Shared"/>; beyond
+/// that it is allocated at 1.5 times the bytes buffered (or the exact size a bulk still needs) and
+/// never pooled, and a buffer it outgrows is released at once, so the memory it holds stays within
+/// about 1.5 times the bytes received (2.5 times for the moment of a copy).
 /// </remarks>
 public sealed class RespDecoder : IDisposable
 {
@@ -49,8 +52,8 @@ public sealed class RespDecoder : IDisposable
         long wanted = Math.Max(minimumSize, 1);
         // A reply whose size is known (a bulk) gets room for more of it at once, but at most as
         // much again as has arrived: a hostile length cannot make us allocate ahead of the data.
-        long needed = _scanner.BytesNeeded - buffered;
-        if (needed > wanted) wanted = Math.Min(needed, Math.Max(buffered, MinGrowthStep));
+        long remaining = _scanner.BytesNeeded - buffered;
+        if (remaining > wanted) wanted = Math.Min(remaining, Math.Max(buffered, MinGrowthStep));
 
         if (_buffer.Length - _end < wanted)
         {
@@ -61,6 +64,15 @@ public sealed class RespDecoder : IDisposable
             else
             {
                 long size = buffered + wanted;
+                if (size > RetainedCapacity)
+                {
+                    // Large: grow by half of what is buffered (less when the rest of a known-size reply
+                    // needs less), so the buffer stays within 1.5 times the bytes received and each byte
+                    // is copied a bounded number of times.
+                    long step = Math.Max(buffered / 2, Math.Max(minimumSize, 1));
+                    if (remaining > 0) step = Math.Max(Math.Min(step, remaining), Math.Max(minimumSize, 1));
+                    size = buffered + step;
+                }
                 if (size > _limits.MaxBufferedBytes)
                 {
                     // The read size is only a hint: grow to the limit and read less. It is an error only
@@ -71,15 +83,32 @@ public sealed class RespDecoder : IDisposable
                     }
                     size = _limits.MaxBufferedBytes;
                 }
-                byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
-                _buffer.AsSpan(_start, buffered).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
+                Grow((int)Math.Min(size, Array.MaxLength), buffered);
             }
             _start = 0;
             _end = buffered;
         }
         return _buffer.AsMemory(_end);
+    }
+
+    // Moves the buffered bytes into a buffer of at least `size` bytes. Up to RetainedCapacity the
+    // buffer comes from the shared pool (cheap to reuse, bounded in size); beyond it, it is allocated
+    // at the exact size and never pooled: a pooled huge array would stay alive in the pool (in the
+    // reading thread's slot, for as long as that thread lives) after the reply that needed it, and
+    // the pool's power-of-two rounding would double it. An outgrown buffer is released at once: a
+    // pooled one goes back to the pool, a large one is dropped for the GC.
+    private void Grow(int size, int buffered)
+    {
+        byte[] bigger = size <= RetainedCapacity ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+        _buffer.AsSpan(_start, buffered).CopyTo(bigger);
+        Release(_buffer);
+        _buffer = bigger;
+    }
+
+    // Pool-rented buffers are at most RetainedCapacity long; larger ones were allocated unpooled.
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length > 0 && buffer.Length <= RetainedCapacity) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     /// <summary>Records that <paramref name="count"/> bytes were written into the last <see cref="GetFillBuffer"/>.</summary>
@@ -134,9 +163,8 @@ public sealed class RespDecoder : IDisposable
             _start = _end = 0;
             if (_buffer.Length > RetainedCapacity)
             {
-                byte[] large = _buffer;
+                // A large reply is done: drop its buffer (never pooled, see Grow) and start small again.
                 _buffer = ArrayPool<byte>.Shared.Rent(_initialCapacity);
-                ArrayPool<byte>.Shared.Return(large);
             }
         }
     }
@@ -169,6 +197,6 @@ public sealed class RespDecoder : IDisposable
         byte[] buffer = _buffer;
         _buffer = [];
         _start = _end = 0;
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        Release(buffer);
     }
 }
