@@ -100,7 +100,11 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         var pool = new Pool { Database = options.Database };
         CancellationToken disposal = pool._disposal.Token;
         pool.Dial = () => Conn.DialCore(network, address, options, disposal);
-        pool.DialAsync = cancellationToken => Conn.DialAsync(network, address, options, cancellationToken);
+        pool.DialAsync = async cancellationToken =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal);
+            return await Conn.DialAsync(network, address, options, linked.Token).ConfigureAwait(false);
+        };
         return pool;
     }
 
@@ -247,9 +251,9 @@ public sealed class Pool : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Closes the idle connections, wakes waiting callers with <see cref="ObjectDisposedException"/>,
-    /// abandons dials in progress (a pool from <see cref="Create(string, DialOptions?)"/> closes the socket
-    /// being dialed; a <see cref="DialAsync"/> dialer sees its token cancelled; both callers get
-    /// <see cref="ObjectDisposedException"/>) and refuses later <see cref="Get"/> calls. Borrowed connections are closed when they come back. Idempotent.
+    /// abandons the dials in progress of a pool from <see cref="Create(string, DialOptions?)"/> (the socket
+    /// being dialed is closed and the caller gets <see cref="ObjectDisposedException"/>; a <see cref="Get"/>
+    /// falling back to a custom <see cref="DialAsync"/> passes it a token cancelled here) and refuses later <see cref="Get"/> calls. Borrowed connections are closed when they come back. Idempotent.
     /// </summary>
     public void Dispose()
     {
@@ -270,8 +274,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
             _sweepTimer = null;
         }
         timer?.Dispose();
-        // Abandons dials in progress: Pool.Create's dialer closes the socket of the phase it is in, and
-        // a DialAsync dialer sees its token cancelled.
+        // Abandons dials in progress: Pool.Create's dialers close the socket of the phase they are in.
         _disposal.Cancel();
         foreach (PoolEntry entry in idle) entry.Close();
         foreach (PoolWaiter waiter in waiters) waiter.TrySetException(new ObjectDisposedException(nameof(Pool), "The pool was disposed while waiting for a connection."));
@@ -427,12 +430,10 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     private async ValueTask<PoolEntry> DialEntryAsync(CancellationToken cancellationToken)
     {
         IConn conn;
-        // The dialer's token also fires when the pool is disposed, so Dispose abandons a dial in progress.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposal.Token);
         try
         {
             conn = _dialAsync is { } dialAsync
-                ? await dialAsync(linked.Token).ConfigureAwait(false)
+                ? await dialAsync(cancellationToken).ConfigureAwait(false)
                 : _dial!();
             if (conn is null) throw new InvalidOperationException("Pool.DialAsync returned null.");
         }

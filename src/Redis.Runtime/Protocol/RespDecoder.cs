@@ -39,6 +39,9 @@ public sealed class RespDecoder : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
+    /// <summary>The size of the buffer held now (for tests of its growth).</summary>
+    internal int Capacity => _buffer.Length;
+
     /// <summary>The number of buffered bytes not yet consumed.</summary>
     public int BufferedLength => _end - _start;
 
@@ -49,45 +52,52 @@ public sealed class RespDecoder : IDisposable
     public Memory<byte> GetFillBuffer(int minimumSize = 1)
     {
         int buffered = _end - _start;
-        long wanted = Math.Max(minimumSize, 1);
+        int minimum = Math.Max(minimumSize, 1);
+        // Room for a read of at least the minimum: read into it. Growing only when that is missing keeps
+        // the buffer full before it grows, so it stays in proportion to the bytes received.
+        if (_buffer.Length - _end >= minimum) return _buffer.AsMemory(_end);
+
+        long wanted = minimum;
         // A reply whose size is known (a bulk) gets room for more of it at once, but at most as
         // much again as has arrived: a hostile length cannot make us allocate ahead of the data.
         long remaining = _scanner.BytesNeeded - buffered;
         if (remaining > wanted) wanted = Math.Min(remaining, Math.Max(buffered, MinGrowthStep));
 
-        if (_buffer.Length - _end < wanted)
+        if (_buffer.Length - buffered >= wanted && _start > 0)
         {
-            if (_buffer.Length - buffered >= wanted && _start > 0)
-            {
-                _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
-            }
-            else
-            {
-                long size = buffered + wanted;
-                if (size > RetainedCapacity)
-                {
-                    // Large: grow by half of what is buffered (less when the rest of a known-size reply
-                    // needs less), so the buffer stays within 1.5 times the bytes received and each byte
-                    // is copied a bounded number of times.
-                    long step = Math.Max(buffered / 2, Math.Max(minimumSize, 1));
-                    if (remaining > 0) step = Math.Max(Math.Min(step, remaining), Math.Max(minimumSize, 1));
-                    size = buffered + step;
-                }
-                if (size > _limits.MaxBufferedBytes)
-                {
-                    // The read size is only a hint: grow to the limit and read less. It is an error only
-                    // once the limit is buffered and the reply is still incomplete.
-                    if (buffered >= _limits.MaxBufferedBytes)
-                    {
-                        throw RespScanner.Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
-                    }
-                    size = _limits.MaxBufferedBytes;
-                }
-                Grow((int)Math.Min(size, Array.MaxLength), buffered);
-            }
-            _start = 0;
-            _end = buffered;
+            _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
         }
+        else if (_buffer.Length - buffered >= minimum && _start > 0 && buffered + wanted > RetainedCapacity)
+        {
+            // A large buffer with consumed bytes at its front: moving the rest down is cheaper than growing.
+            _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
+        }
+        else
+        {
+            long size = buffered + wanted;
+            if (size > RetainedCapacity)
+            {
+                // Large: grow by half of what is buffered (less when the rest of a known-size reply
+                // needs less), so the buffer stays within 1.5 times the bytes received and each byte
+                // is copied a bounded number of times.
+                long step = Math.Max(buffered / 2, minimum);
+                if (remaining > 0) step = Math.Max(Math.Min(step, remaining), minimum);
+                size = buffered + step;
+            }
+            if (size > _limits.MaxBufferedBytes)
+            {
+                // The read size is only a hint: grow to the limit and read less. It is an error only
+                // once the limit is buffered and the reply is still incomplete.
+                if (buffered >= _limits.MaxBufferedBytes)
+                {
+                    throw RespScanner.Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
+                }
+                size = _limits.MaxBufferedBytes;
+            }
+            Grow((int)Math.Min(size, Array.MaxLength), buffered);
+        }
+        _start = 0;
+        _end = buffered;
         return _buffer.AsMemory(_end);
     }
 
