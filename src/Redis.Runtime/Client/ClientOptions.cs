@@ -28,6 +28,8 @@ public sealed record ClientOptions
     /// path would otherwise time every command out forever, since a command timeout keeps the
     /// connection. It must outlast the slowest command you run on the shared connection (a slow script
     /// holds back every reply behind it). Default 30 s; <see cref="TimeSpan.Zero"/> disables the check.
+    /// Bytes arriving keep it quiet; a reply that keeps sending bytes but never completes is bounded by
+    /// <see cref="ReplyTimeout"/> instead.
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -54,7 +54,12 @@ namespace Redis;
 /// <see cref="ClientOptions.ReconnectDelay"/> up to <see cref="ClientOptions.MaxReconnectDelay"/>. Callers
 /// arriving during a reconnect attempt wait for it (bounded by the command timeout); between failed attempts
 /// they fail fast with <see cref="RedisConnectionException"/>. A reply is never handed to a caller of an
-/// earlier connection.</para>
+/// earlier connection. Every attempt is bounded in each phase (<see cref="DialOptions.ConnectTimeout"/>,
+/// <see cref="DialOptions.TlsHandshakeTimeout"/>, <see cref="DialOptions.HandshakeTimeout"/>) even with no read
+/// timeout, so a server that accepts but never answers costs one attempt, not the client. A connection that
+/// goes silent while replies are owed (<see cref="ClientOptions.StallTimeout"/>) or whose reply never completes
+/// (<see cref="ClientOptions.ReplyTimeout"/>) is ended and replaced the same way. Disposing interrupts an
+/// attempt in progress.</para>
 /// <para><b>Push frames</b> (RESP3) go to <see cref="ClientOptions.PushHandler"/> (or
 /// <see cref="DialOptions.PushHandler"/>) on the reader thread, never to a caller.</para>
 /// <para><b>Why not <see cref="IConn"/>.</b> The client offers <c>IConn</c>'s <see cref="Do"/> and
