@@ -468,9 +468,14 @@ public sealed partial class Conn
         CheckHandshake(replies, options);
     }
 
-    // HandshakeTimeout, or the read timeout when it is off (the bound that applied before it existed).
+    // The handshake as a whole gets the shorter of HandshakeTimeout and a configured read timeout
+    // (which bounded each handshake read before HandshakeTimeout existed); either may be off.
     private static TimeSpan HandshakeLimit(DialOptions options)
-        => options.HandshakeTimeout > TimeSpan.Zero ? options.HandshakeTimeout : options.ReadTimeout;
+    {
+        TimeSpan handshake = options.HandshakeTimeout, read = options.ReadTimeout;
+        if (handshake <= TimeSpan.Zero) return read;
+        return read > TimeSpan.Zero && read < handshake ? read : handshake;
+    }
 
     private RedisTimeoutException HandshakeTimedOut(TimeSpan limit, Exception inner)
     {

@@ -33,8 +33,9 @@ public sealed record DialOptions
     /// the connection but never answers fails the dial with <see cref="RedisTimeoutException"/> instead of
     /// holding it forever. It applies to every dial (<c>Conn.Dial</c>/<c>DialAsync</c>, pool dials,
     /// <see cref="RedisClient"/> connects and reconnects); the configured read timeout applies again once
-    /// the handshake is done. With no handshake to run nothing is sent and it does not apply. Default 5 s;
-    /// <see cref="TimeSpan.Zero"/> removes this bound (only <see cref="ReadTimeout"/>, if any, then applies).
+    /// the handshake is done (a shorter read timeout bounds the handshake instead). With no handshake to run
+    /// nothing is sent and it does not apply. Default 5 s; <see cref="TimeSpan.Zero"/> removes this bound (only
+    /// <see cref="ReadTimeout"/>, if any, then applies).
     /// </summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

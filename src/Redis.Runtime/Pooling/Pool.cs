@@ -253,7 +253,8 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     /// Closes the idle connections, wakes waiting callers with <see cref="ObjectDisposedException"/>,
     /// abandons the dials in progress of a pool from <see cref="Create(string, DialOptions?)"/> (the socket
     /// being dialed is closed and the caller gets <see cref="ObjectDisposedException"/>; a <see cref="Get"/>
-    /// falling back to a custom <see cref="DialAsync"/> passes it a token cancelled here) and refuses later <see cref="Get"/> calls. Borrowed connections are closed when they come back. Idempotent.
+    /// falling back to a custom <see cref="DialAsync"/> passes it a token cancelled here) and refuses later
+    /// <see cref="Get"/> calls. Borrowed connections are closed when they come back. Idempotent.
     /// </summary>
     public void Dispose()
     {
