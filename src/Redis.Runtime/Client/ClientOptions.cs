@@ -28,8 +28,23 @@ public sealed record ClientOptions
     /// path would otherwise time every command out forever, since a command timeout keeps the
     /// connection. It must outlast the slowest command you run on the shared connection (a slow script
     /// holds back every reply behind it). Default 30 s; <see cref="TimeSpan.Zero"/> disables the check.
+    /// Bytes arriving keep it quiet; a reply that keeps sending bytes but never completes is bounded by
+    /// <see cref="ReplyTimeout"/> instead.
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long one reply may take to arrive on the shared connection once its first byte has been read
+    /// while replies are owed. A reply still incomplete after that (a huge value trickled by a slow or
+    /// hostile server, which keeps bytes coming so <see cref="StallTimeout"/> never fires) ends the shared
+    /// connection like a stall: callers in flight get <see cref="RedisConnectionException"/> and the client
+    /// reconnects. <see langword="null"/> (the default) means 4 × <see cref="CommandTimeout"/> (20 s with
+    /// the defaults), or <see cref="StallTimeout"/> when there is no command timeout;
+    /// <see cref="TimeSpan.Zero"/> disables the check. It is checked by the same timer as
+    /// <see cref="StallTimeout"/>, so it fires within a quarter of the smaller of the two (at most 5 s) after
+    /// it passes. Set it above the time your largest reply takes to transfer.
+    /// </summary>
+    public TimeSpan? ReplyTimeout { get; init; }
 
     /// <summary>The wait before the second reconnect attempt (the first is immediate); it doubles per failure. Default 100 ms.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -68,12 +83,17 @@ public sealed record ClientOptions
         {
             throw new ArgumentException("CommandTimeout is too long (at most int.MaxValue milliseconds).", nameof(CommandTimeout));
         }
+        if (ReplyTimeout < TimeSpan.Zero) throw new ArgumentException("ReplyTimeout must not be negative.", nameof(ReplyTimeout));
         if (StallTimeout < TimeSpan.Zero) throw new ArgumentException("StallTimeout must not be negative.", nameof(StallTimeout));
         if (ReconnectDelay < TimeSpan.Zero) throw new ArgumentException("ReconnectDelay must not be negative.", nameof(ReconnectDelay));
         if (MaxReconnectDelay < TimeSpan.Zero) throw new ArgumentException("MaxReconnectDelay must not be negative.", nameof(MaxReconnectDelay));
         if (MaxDedicatedConnections < 0) throw new ArgumentException("MaxDedicatedConnections must not be negative.", nameof(MaxDedicatedConnections));
         if (MaxIdleDedicatedConnections < 0) throw new ArgumentException("MaxIdleDedicatedConnections must not be negative.", nameof(MaxIdleDedicatedConnections));
     }
+
+    /// <summary>The reply-duration bound in force: <see cref="ReplyTimeout"/>, or its default; zero means none.</summary>
+    internal TimeSpan EffectiveReplyTimeout => ReplyTimeout
+        ?? (CommandTimeout > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(CommandTimeout.Ticks, TimeSpan.MaxValue.Ticks / 4) * 4) : StallTimeout);
 
     /// <summary>The command timeout in milliseconds for waits: <see cref="Timeout.Infinite"/> when there is none.</summary>
     internal int CommandTimeoutMilliseconds => CommandTimeout <= TimeSpan.Zero

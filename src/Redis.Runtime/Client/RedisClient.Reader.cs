@@ -9,10 +9,15 @@ public sealed partial class RedisClient
 {
     private OperationQueue _inflight = new();  // reader-owned: operations whose replies come next, in order
     private long _replies;                      // written by the reader only
+    private long _frames;                       // complete frames read (replies and pushes); written by the reader only
+    private readonly TaskCompletionSource _readerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static ClientTransport Open(string network, string address, DialOptions options)
+    // Every phase of the dial has a deadline (DialOptions: ConnectTimeout, TlsHandshakeTimeout,
+    // HandshakeTimeout), and disposing the client cancels abort, which closes the socket of the phase
+    // in progress: a reconnect can neither hang on a server that never answers nor hold up Dispose.
+    private static ClientTransport Open(string network, string address, DialOptions options, CancellationToken abort)
     {
-        var conn = (Conn)Conn.Dial(network, address, options);
+        Conn conn = Conn.DialCore(network, address, options, abort);
         try
         {
             return new ClientTransport(conn, options.Limits);
@@ -50,7 +55,18 @@ public sealed partial class RedisClient
     private void ReaderMain(object? state)
     {
         ReaderThread.Client = this;
-        var transport = (ClientTransport?)state;
+        try
+        {
+            RunConnection((ClientTransport?)state);
+        }
+        finally
+        {
+            _readerExited.TrySetResult();
+        }
+    }
+
+    private void RunConnection(ClientTransport? transport)
+    {
         try
         {
             transport ??= _retryFirstConnect ? Reconnect() : InitialConnect();
@@ -84,7 +100,7 @@ public sealed partial class RedisClient
         Exception? error = null;
         try
         {
-            transport = Open(_network, _address, _dialOptions);
+            transport = Open(_network, _address, _dialOptions, _lifetime.Token);
         }
         catch (Exception ex)
         {
@@ -143,6 +159,7 @@ public sealed partial class RedisClient
         {
             while (decoder.TryReadFrame(out ReadOnlySpan<byte> frame))
             {
+                Volatile.Write(ref _frames, _frames + 1); // the watchdog's sign that replies complete
                 if (frame[0] == (byte)'>')
                 {
                     DeliverPush(frame);
@@ -223,7 +240,7 @@ public sealed partial class RedisClient
             Exception? error = null;
             try
             {
-                transport = Open(_network, _address, _dialOptions);
+                transport = Open(_network, _address, _dialOptions, _lifetime.Token);
             }
             catch (Exception ex)
             {

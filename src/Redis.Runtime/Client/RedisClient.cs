@@ -54,7 +54,12 @@ namespace Redis;
 /// <see cref="ClientOptions.ReconnectDelay"/> up to <see cref="ClientOptions.MaxReconnectDelay"/>. Callers
 /// arriving during a reconnect attempt wait for it (bounded by the command timeout); between failed attempts
 /// they fail fast with <see cref="RedisConnectionException"/>. A reply is never handed to a caller of an
-/// earlier connection.</para>
+/// earlier connection. Every attempt is bounded in each phase (<see cref="DialOptions.ConnectTimeout"/>,
+/// <see cref="DialOptions.TlsHandshakeTimeout"/>, <see cref="DialOptions.HandshakeTimeout"/>) even with no read
+/// timeout, so a server that accepts but never answers costs one attempt, not the client. A connection that
+/// goes silent while replies are owed (<see cref="ClientOptions.StallTimeout"/>) or whose reply never completes
+/// (<see cref="ClientOptions.ReplyTimeout"/>) is ended and replaced the same way. Disposing interrupts an
+/// attempt in progress.</para>
 /// <para><b>Push frames</b> (RESP3) go to <see cref="ClientOptions.PushHandler"/> (or
 /// <see cref="DialOptions.PushHandler"/>) on the reader thread, never to a caller.</para>
 /// <para><b>Why not <see cref="IConn"/>.</b> The client offers <c>IConn</c>'s <see cref="Do"/> and
@@ -85,6 +90,7 @@ public sealed partial class RedisClient : IRedisClient
     private readonly int _timeoutMs;
     private readonly Pool _pool;
     private readonly ManualResetEventSlim _disposeSignal = new(false);
+    private readonly CancellationTokenSource _lifetime = new();   // cancelled by Dispose: abandons a dial in progress
     private Thread? _reader;
 
     // Guarded by _writeLock.
@@ -148,7 +154,7 @@ public sealed partial class RedisClient : IRedisClient
         var client = new RedisClient(network, address, $"{network} {address}", dialOptions, clientOptions);
         try
         {
-            ClientTransport transport = Open(network, address, dialOptions);
+            ClientTransport transport = Open(network, address, dialOptions, CancellationToken.None);
             client.Start(transport);
             return client;
         }
@@ -237,20 +243,40 @@ public sealed partial class RedisClient : IRedisClient
     /// returned). Commands in flight fail with <see cref="RedisConnectionException"/>; later calls throw
     /// <see cref="ObjectDisposedException"/>. Idempotent.
     /// </summary>
+    /// <remarks>
+    /// It interrupts whatever the client's reader thread is doing (reading, a connect, a TLS or protocol
+    /// handshake, a reconnect or its backoff: the socket in use is closed) and waits for that thread to
+    /// end, so no thread, socket or timer of the client is left once it returns. The wait is bounded
+    /// (5 s) in case a <see cref="ClientOptions.PushHandler"/> never returns.
+    /// </remarks>
     public void Dispose()
     {
         if (!BeginDispose()) return;
         Thread? reader = _reader;
-        if (reader is not null && reader != Thread.CurrentThread) reader.Join(TimeSpan.FromSeconds(5));
+        if (reader is not null && reader != Thread.CurrentThread) reader.Join(ReaderExitWait);
         _pool.Dispose();
     }
 
-    /// <summary>As <see cref="Dispose"/>, without waiting for the reader thread to finish.</summary>
+    /// <summary>As <see cref="Dispose"/>, waiting for the reader thread to end without blocking a thread.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!BeginDispose()) return;
         await _pool.DisposeAsync().ConfigureAwait(false);
+        Thread? reader = _reader;
+        if (reader is not null && reader != Thread.CurrentThread)
+        {
+            try
+            {
+                await _readerExited.Task.WaitAsync(ReaderExitWait).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A push handler that never returns: the thread is a background one and ends with it.
+            }
+        }
     }
+
+    private static readonly TimeSpan ReaderExitWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Describes the client (endpoint and state); never includes credentials.</summary>
     public override string ToString()
@@ -283,6 +309,7 @@ public sealed partial class RedisClient : IRedisClient
             _connectAttempt = null;
         }
         _disposeSignal.Set();
+        _lifetime.Cancel();   // closes the socket of a dial in progress (runs no user code)
         StopStallWatchdog();
         transport?.Abort(new ObjectDisposedException(nameof(RedisClient), "The client was disposed."));
         attempt?.TrySetException(new ObjectDisposedException(nameof(RedisClient), "The client was disposed while connecting."));

@@ -17,26 +17,62 @@ public sealed partial class Conn
     /// <exception cref="RedisConnectionException">The server could not be reached (<see cref="RedisTimeoutException"/> on timeout).</exception>
     /// <exception cref="RedisServerException">The server refused a handshake command (a wrong password, say).</exception>
     public static IConn Dial(string network, string address, DialOptions? options = null)
+        => DialCore(network, address, options ?? DialOptions.Default, CancellationToken.None);
+
+    // The synchronous dial. Every phase has a deadline: the connect (ConnectTimeout), TLS
+    // (TlsHandshakeTimeout) and the handshake (HandshakeTimeout). Cancelling abort (a RedisClient or
+    // pool being disposed) closes the socket of the phase in progress, which wakes a blocked connect
+    // or read at once, and the dial throws OperationCanceledException.
+    internal static Conn DialCore(string network, string address, DialOptions options, CancellationToken abort)
     {
-        options ??= DialOptions.Default;
         options.Validate();
         Endpoint endpoint = ParseEndpoint(network, address);
-        Socket socket = ConnectSocket(endpoint, options.ConnectTimeout);
+        abort.ThrowIfCancellationRequested();
+        Socket socket = ConnectSocket(endpoint, options.ConnectTimeout, abort);
         Conn? conn = null;
+        CancellationTokenRegistration registration = default;
         try
         {
+            registration = RegisterAbort(socket, abort);
             Stream stream = new NetworkStream(socket, ownsSocket: true);
             if (options.UseTls) stream = AuthenticateTls(stream, socket, endpoint, options);
             conn = new Conn(socket, stream, options, endpoint.Description);
             conn.Handshake(options);
+            // Dispose waits for a callback already running, so afterwards the socket is either
+            // untouched or abort is visibly cancelled.
+            registration.Dispose();
+            abort.ThrowIfCancellationRequested();
             return conn;
         }
-        catch
+        catch (Exception ex)
         {
+            registration.Dispose();
             conn?.Close();
             socket.Dispose();
+            if (abort.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                throw new OperationCanceledException($"The dial to {endpoint.Description} was abandoned.", ex, abort);
+            }
             throw;
         }
+    }
+
+    private static CancellationTokenRegistration RegisterAbort(Socket socket, CancellationToken abort)
+        => abort.CanBeCanceled ? abort.UnsafeRegister(static state => AbortSocket((Socket)state!), socket) : default;
+
+    // Shutdown wakes a thread blocked in a synchronous receive; disposing also ends a blocking connect
+    // (the runtime disconnects the socket when another thread is inside a call on it).
+    private static void AbortSocket(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception)
+        {
+            // Not connected yet, or already closed: disposing below is enough.
+        }
+        socket.Dispose();
     }
 
     /// <summary>Dials with redigo's <c>DialTimeout</c> arguments: connect, read and write timeouts.</summary>
@@ -108,41 +144,49 @@ public sealed partial class Conn
         }
     }
 
-    private static Socket ConnectSocket(Endpoint endpoint, TimeSpan timeout)
+    private static Socket ConnectSocket(Endpoint endpoint, TimeSpan timeout, CancellationToken abort)
     {
+        long deadline = timeout > TimeSpan.Zero ? Environment.TickCount64 + (long)timeout.TotalMilliseconds : long.MaxValue;
         if (endpoint.Network == "unix")
         {
+            // A Unix connect blocks too when the listener's backlog is full: the same deadline applies.
             var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
-                unix.Connect(new UnixDomainSocketEndPoint(endpoint.Host));
+                ConnectWithDeadline(unix, new UnixDomainSocketEndPoint(endpoint.Host), deadline, abort);
                 return unix;
             }
-            catch (SocketException ex)
+            catch (Exception ex)
             {
                 unix.Dispose();
-                throw new RedisConnectionException($"Cannot connect to {endpoint.Description}: {ex.Message}", ex);
+                if (ex is RedisTimeoutException unixTimeout)
+                {
+                    throw new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", unixTimeout);
+                }
+                if (ex is SocketException && !abort.IsCancellationRequested) throw new RedisConnectionException($"Cannot connect to {endpoint.Description}: {ex.Message}", ex);
+                throw;
             }
         }
 
-        long deadline = timeout > TimeSpan.Zero ? Environment.TickCount64 + (long)timeout.TotalMilliseconds : long.MaxValue;
         IPAddress[] addresses = ResolveSync(endpoint);
         Exception? last = null;
         foreach (IPAddress ip in addresses)
         {
+            abort.ThrowIfCancellationRequested();
             var socket = NewTcpSocket(ip.AddressFamily);
             try
             {
-                ConnectWithDeadline(socket, new IPEndPoint(ip, endpoint.Port), deadline);
+                ConnectWithDeadline(socket, new IPEndPoint(ip, endpoint.Port), deadline, abort);
                 return socket;
             }
-            catch (Exception ex) when (ex is SocketException or RedisTimeoutException)
+            catch (Exception ex) when (ex is SocketException or RedisTimeoutException or ObjectDisposedException)
             {
                 socket.Dispose();
                 last = ex;
                 if (ex is RedisTimeoutException) break;
             }
         }
+        abort.ThrowIfCancellationRequested();
         throw last is RedisTimeoutException timeoutError
             ? new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", timeoutError)
             : new RedisConnectionException($"Cannot connect to {endpoint.Description}: {last?.Message}", last);
@@ -152,8 +196,9 @@ public sealed partial class Conn
     // socket in non-blocking mode, every later synchronous receive is emulated and allocates. Linux
     // bounds a blocking connect by the send timeout (SO_SNDTIMEO), so no other thread is involved;
     // elsewhere a timer closes the socket when the deadline passes.
-    private static void ConnectWithDeadline(Socket socket, IPEndPoint target, long deadline)
+    private static void ConnectWithDeadline(Socket socket, EndPoint target, long deadline, CancellationToken abort)
     {
+        using CancellationTokenRegistration registration = RegisterAbort(socket, abort);
         if (deadline == long.MaxValue)
         {
             socket.Connect(target);
@@ -355,12 +400,40 @@ public sealed partial class Conn
         return new RedisConnectionException($"TLS handshake with {endpoint.Description} failed: {ex.Message}", ex);
     }
 
+    // The handshake has a deadline of its own (HandshakeTimeout), for the whole of it: a server that
+    // accepts but never answers must fail the dial even when no read timeout is configured, since a
+    // reconnecting RedisClient or a pool would otherwise wait on it forever. The socket stays in
+    // blocking mode: the deadline is the socket's own receive/send timeout (SO_RCVTIMEO, SO_SNDTIMEO),
+    // re-armed with the time left before each read, then the configured timeouts are restored.
     private void Handshake(DialOptions options)
     {
         ConfigureKeepAliveSafely(options);
         int count = SendHandshake(options);
         if (count == 0) return;
-        object?[] replies = (object?[])Do("")!;
+        TimeSpan limit = HandshakeLimit(options);
+        object?[] replies;
+        if (limit <= TimeSpan.Zero)
+        {
+            replies = (object?[])Do("")!;
+        }
+        else
+        {
+            _handshakeDeadline = Environment.TickCount64 + ToMilliseconds(limit);
+            try
+            {
+                if (_stream.CanTimeout) _stream.WriteTimeout = ToMilliseconds(limit);
+                replies = (object?[])Do("")!;
+            }
+            catch (RedisTimeoutException ex)
+            {
+                throw HandshakeTimedOut(limit, ex);
+            }
+            finally
+            {
+                _handshakeDeadline = 0;
+            }
+            RestoreTimeoutsAfterHandshake();
+        }
         CheckHandshake(replies, options);
     }
 
@@ -369,8 +442,61 @@ public sealed partial class Conn
         ConfigureKeepAliveSafely(options);
         int count = SendHandshake(options);
         if (count == 0) return;
-        object?[] replies = (object?[])(await DoAsync("", [], cancellationToken).ConfigureAwait(false))!;
+        TimeSpan limit = HandshakeLimit(options);
+        object?[] replies;
+        if (limit <= TimeSpan.Zero)
+        {
+            replies = (object?[])(await DoAsync("", [], cancellationToken).ConfigureAwait(false))!;
+        }
+        else
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(limit);
+            try
+            {
+                replies = (object?[])(await DoAsync("", [], deadline.Token).ConfigureAwait(false))!;
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw HandshakeTimedOut(limit, ex);
+            }
+            catch (RedisTimeoutException ex)
+            {
+                throw HandshakeTimedOut(limit, ex);
+            }
+        }
         CheckHandshake(replies, options);
+    }
+
+    // The handshake as a whole gets the shorter of HandshakeTimeout and a configured read timeout
+    // (which bounded each handshake read before HandshakeTimeout existed); either may be off.
+    private static TimeSpan HandshakeLimit(DialOptions options)
+    {
+        TimeSpan handshake = options.HandshakeTimeout, read = options.ReadTimeout;
+        if (handshake <= TimeSpan.Zero) return read;
+        return read > TimeSpan.Zero && read < handshake ? read : handshake;
+    }
+
+    private RedisTimeoutException HandshakeTimedOut(TimeSpan limit, Exception inner)
+    {
+        var error = new RedisTimeoutException($"The server did not answer the handshake within {limit.TotalMilliseconds:0} ms ({_description}); the connection was closed.", inner);
+        Fail(error);
+        return error;
+    }
+
+    // Before each handshake read: the socket's receive timeout becomes the time left.
+    private void ArmHandshakeDeadline()
+    {
+        long left = _handshakeDeadline - Environment.TickCount64;
+        if (left <= 0) throw Fail(new RedisTimeoutException($"Timed out reading the handshake replies from {_description}."));
+        if (_stream.CanTimeout) _stream.ReadTimeout = (int)Math.Min(left, int.MaxValue);
+    }
+
+    private void RestoreTimeoutsAfterHandshake()
+    {
+        if (!_stream.CanTimeout) return;
+        _stream.ReadTimeout = _activeReadTimeout > TimeSpan.Zero ? ToMilliseconds(_activeReadTimeout) : Timeout.Infinite;
+        _stream.WriteTimeout = _writeTimeout > TimeSpan.Zero ? ToMilliseconds(_writeTimeout) : Timeout.Infinite;
     }
 
     private void ConfigureKeepAliveSafely(DialOptions options)

@@ -62,6 +62,7 @@ public sealed partial class Conn
     private void Fill()
     {
         int read;
+        if (_handshakeDeadline != 0) ArmHandshakeDeadline();
         try
         {
             read = _stream.Read(_decoder.GetFillBuffer(MinimumReadSize).Span);

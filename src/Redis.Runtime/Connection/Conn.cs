@@ -33,6 +33,7 @@ public sealed partial class Conn : IConn
     private CancellationTokenSource? _timeoutSource;
     private int _pending;
     private Exception? _err;
+    private long _handshakeDeadline;      // Environment.TickCount64 while a bounded handshake runs, else 0
 
     private Conn(Socket? socket, Stream stream, DialOptions options, string description)
     {

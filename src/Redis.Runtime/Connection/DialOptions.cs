@@ -12,7 +12,7 @@ namespace Redis;
 /// </summary>
 public sealed record DialOptions
 {
-    /// <summary>The defaults: 30 s connect timeout, no read/write timeout, RESP2, no TLS.</summary>
+    /// <summary>The defaults: 30 s connect timeout, 10 s TLS handshake, 5 s handshake, no read/write timeout, RESP2, no TLS.</summary>
     public static DialOptions Default { get; } = new();
 
     /// <summary>How long the TCP (or Unix socket) connect may take. <see cref="TimeSpan.Zero"/> means no limit. Default 30 s.</summary>
@@ -26,6 +26,18 @@ public sealed record DialOptions
 
     /// <summary>The deadline for each write. <see cref="TimeSpan.Zero"/> (the default) means none.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long the handshake after connecting (HELLO 3 or AUTH, CLIENT SETNAME, SELECT: written and all
+    /// their replies read) may take in total, whatever <see cref="ReadTimeout"/> says: a server that accepts
+    /// the connection but never answers fails the dial with <see cref="RedisTimeoutException"/> instead of
+    /// holding it forever. It applies to every dial (<c>Conn.Dial</c>/<c>DialAsync</c>, pool dials,
+    /// <see cref="RedisClient"/> connects and reconnects); the configured read timeout applies again once
+    /// the handshake is done (a shorter read timeout bounds the handshake instead). With no handshake to run
+    /// nothing is sent and it does not apply. Default 5 s; <see cref="TimeSpan.Zero"/> removes this bound (only
+    /// <see cref="ReadTimeout"/>, if any, then applies).
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>TCP keep-alive idle time. <see cref="TimeSpan.Zero"/> disables keep-alive. Default 5 minutes.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromMinutes(5);
@@ -81,6 +93,7 @@ public sealed record DialOptions
         builder.Append("ConnectTimeout = ").Append(ConnectTimeout)
             .Append(", ReadTimeout = ").Append(ReadTimeout)
             .Append(", WriteTimeout = ").Append(WriteTimeout)
+            .Append(", HandshakeTimeout = ").Append(HandshakeTimeout)
             .Append(", KeepAlive = ").Append(KeepAlive)
             .Append(", Username = ").Append(Username)
             .Append(", Password = ").Append(Password is null ? "" : "***")
@@ -107,6 +120,7 @@ public sealed record DialOptions
         ThrowIfNegative(ConnectTimeout, nameof(ConnectTimeout));
         ThrowIfNegative(ReadTimeout, nameof(ReadTimeout));
         ThrowIfNegative(WriteTimeout, nameof(WriteTimeout));
+        ThrowIfNegative(HandshakeTimeout, nameof(HandshakeTimeout));
         ThrowIfNegative(TlsHandshakeTimeout, nameof(TlsHandshakeTimeout));
         ThrowIfNegative(KeepAlive, nameof(KeepAlive));
         ArgumentNullException.ThrowIfNull(Limits);

@@ -49,6 +49,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     private long _waitCount;
     private TimeSpan _waitDuration;
     private bool _disposed;
+    private readonly CancellationTokenSource _disposal = new();   // cancelled by Dispose
     private bool _started;
     private ITimer? _sweepTimer;
 
@@ -92,12 +93,20 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         return ForTarget(network, address, options);
     }
 
-    private static Pool ForTarget(string network, string address, DialOptions options) => new()
+    // Its dials are bounded in every phase (DialOptions' connect, TLS and handshake timeouts) and
+    // abandoned when the pool is disposed, so Dispose never leaves a caller stuck in a dial.
+    private static Pool ForTarget(string network, string address, DialOptions options)
     {
-        Dial = () => Conn.Dial(network, address, options),
-        DialAsync = cancellationToken => Conn.DialAsync(network, address, options, cancellationToken),
-        Database = options.Database,
-    };
+        var pool = new Pool { Database = options.Database };
+        CancellationToken disposal = pool._disposal.Token;
+        pool.Dial = () => Conn.DialCore(network, address, options, disposal);
+        pool.DialAsync = async cancellationToken =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal);
+            return await Conn.DialAsync(network, address, options, linked.Token).ConfigureAwait(false);
+        };
+        return pool;
+    }
 
     /// <summary>Opens a new connection. It must not return a connection in a special state (subscribed, in MULTI...).</summary>
     public Func<IConn>? Dial
@@ -241,8 +250,11 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Closes the idle connections, wakes waiting callers with <see cref="ObjectDisposedException"/> and
-    /// refuses later <see cref="Get"/> calls. Borrowed connections are closed when they come back. Idempotent.
+    /// Closes the idle connections, wakes waiting callers with <see cref="ObjectDisposedException"/>,
+    /// abandons the dials in progress of a pool from <see cref="Create(string, DialOptions?)"/> (the socket
+    /// being dialed is closed and the caller gets <see cref="ObjectDisposedException"/>; a <see cref="Get"/>
+    /// falling back to a custom <see cref="DialAsync"/> passes it a token cancelled here) and refuses later
+    /// <see cref="Get"/> calls. Borrowed connections are closed when they come back. Idempotent.
     /// </summary>
     public void Dispose()
     {
@@ -263,6 +275,8 @@ public sealed class Pool : IDisposable, IAsyncDisposable
             _sweepTimer = null;
         }
         timer?.Dispose();
+        // Abandons dials in progress: Pool.Create's dialers close the socket of the phase they are in.
+        _disposal.Cancel();
         foreach (PoolEntry entry in idle) entry.Close();
         foreach (PoolWaiter waiter in waiters) waiter.TrySetException(new ObjectDisposedException(nameof(Pool), "The pool was disposed while waiting for a connection."));
     }
@@ -398,8 +412,13 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         {
             conn = _dial is { } dial
                 ? dial()
-                : _dialAsync!(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                : _dialAsync!(_disposal.Token).AsTask().GetAwaiter().GetResult();
             if (conn is null) throw new InvalidOperationException("Pool.Dial returned null.");
+        }
+        catch (OperationCanceledException ex) when (_disposal.IsCancellationRequested)
+        {
+            ReleaseSlot();
+            throw new ObjectDisposedException("The pool was disposed while dialing a connection.", ex);
         }
         catch
         {
@@ -418,6 +437,11 @@ public sealed class Pool : IDisposable, IAsyncDisposable
                 ? await dialAsync(cancellationToken).ConfigureAwait(false)
                 : _dial!();
             if (conn is null) throw new InvalidOperationException("Pool.DialAsync returned null.");
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && _disposal.IsCancellationRequested)
+        {
+            ReleaseSlot();
+            throw new ObjectDisposedException("The pool was disposed while dialing a connection.", ex);
         }
         catch
         {

@@ -11,7 +11,10 @@ namespace Redis;
 /// <remarks>
 /// The buffer grows with the bytes that actually arrive (never by a length the server announces),
 /// up to <see cref="RespLimits.MaxBufferedBytes"/>, and goes back to its initial size once a large
-/// reply has been consumed.
+/// reply has been consumed. Up to 1 MB it is rented from <see cref="ArrayPool{T}.Shared"/>; beyond
+/// that it is allocated at 1.5 times the bytes buffered (or the exact size a bulk still needs) and
+/// never pooled, and a buffer it outgrows is released at once, so the memory it holds stays within
+/// about 1.5 times the bytes received (2.5 times for the moment of a copy).
 /// </remarks>
 public sealed class RespDecoder : IDisposable
 {
@@ -36,6 +39,9 @@ public sealed class RespDecoder : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
+    /// <summary>The size of the buffer held now (for tests of its growth).</summary>
+    internal int Capacity => _buffer.Length;
+
     /// <summary>The number of buffered bytes not yet consumed.</summary>
     public int BufferedLength => _end - _start;
 
@@ -46,40 +52,73 @@ public sealed class RespDecoder : IDisposable
     public Memory<byte> GetFillBuffer(int minimumSize = 1)
     {
         int buffered = _end - _start;
-        long wanted = Math.Max(minimumSize, 1);
+        int minimum = Math.Max(minimumSize, 1);
+        // Room for a read of at least the minimum: read into it. Growing only when that is missing keeps
+        // the buffer full before it grows, so it stays in proportion to the bytes received.
+        if (_buffer.Length - _end >= minimum) return _buffer.AsMemory(_end);
+
+        long wanted = minimum;
         // A reply whose size is known (a bulk) gets room for more of it at once, but at most as
         // much again as has arrived: a hostile length cannot make us allocate ahead of the data.
-        long needed = _scanner.BytesNeeded - buffered;
-        if (needed > wanted) wanted = Math.Min(needed, Math.Max(buffered, MinGrowthStep));
+        long remaining = _scanner.BytesNeeded - buffered;
+        if (remaining > wanted) wanted = Math.Min(remaining, Math.Max(buffered, MinGrowthStep));
 
-        if (_buffer.Length - _end < wanted)
+        if (_buffer.Length - buffered >= wanted && _start > 0)
         {
-            if (_buffer.Length - buffered >= wanted && _start > 0)
-            {
-                _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
-            }
-            else
-            {
-                long size = buffered + wanted;
-                if (size > _limits.MaxBufferedBytes)
-                {
-                    // The read size is only a hint: grow to the limit and read less. It is an error only
-                    // once the limit is buffered and the reply is still incomplete.
-                    if (buffered >= _limits.MaxBufferedBytes)
-                    {
-                        throw RespScanner.Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
-                    }
-                    size = _limits.MaxBufferedBytes;
-                }
-                byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
-                _buffer.AsSpan(_start, buffered).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
-            }
-            _start = 0;
-            _end = buffered;
+            _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
         }
+        else if (_buffer.Length - buffered >= minimum && _start > 0 && buffered + wanted > RetainedCapacity)
+        {
+            // A large buffer with consumed bytes at its front: moving the rest down is cheaper than growing.
+            _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
+        }
+        else
+        {
+            long size = buffered + wanted;
+            if (size > RetainedCapacity)
+            {
+                // Large: grow by half of what is buffered (less when the rest of a known-size reply
+                // needs less), so the buffer stays within 1.5 times the bytes received and each byte
+                // is copied a bounded number of times.
+                long step = Math.Max(buffered / 2, minimum);
+                if (remaining > 0) step = Math.Max(Math.Min(step, remaining), minimum);
+                size = buffered + step;
+            }
+            if (size > _limits.MaxBufferedBytes)
+            {
+                // The read size is only a hint: grow to the limit and read less. It is an error only
+                // once the limit is buffered and the reply is still incomplete.
+                if (buffered >= _limits.MaxBufferedBytes)
+                {
+                    throw RespScanner.Error($"the reply needs more than the limit of {_limits.MaxBufferedBytes} buffered bytes");
+                }
+                size = _limits.MaxBufferedBytes;
+            }
+            Grow((int)Math.Min(size, Array.MaxLength), buffered);
+        }
+        _start = 0;
+        _end = buffered;
         return _buffer.AsMemory(_end);
+    }
+
+    // Moves the buffered bytes into a buffer of at least `size` bytes. Up to RetainedCapacity the
+    // buffer comes from the shared pool (cheap to reuse, bounded in size); beyond it, it is allocated
+    // at the exact size and never pooled: a pooled huge array would stay alive in the pool (in the
+    // reading thread's slot, for as long as that thread lives) after the reply that needed it, and
+    // the pool's power-of-two rounding would double it. An outgrown buffer is released at once: a
+    // pooled one goes back to the pool, a large one is dropped for the GC.
+    private void Grow(int size, int buffered)
+    {
+        byte[] bigger = size <= RetainedCapacity ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+        _buffer.AsSpan(_start, buffered).CopyTo(bigger);
+        Release(_buffer);
+        _buffer = bigger;
+    }
+
+    // Pool-rented buffers are at most RetainedCapacity long; larger ones were allocated unpooled.
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length > 0 && buffer.Length <= RetainedCapacity) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     /// <summary>Records that <paramref name="count"/> bytes were written into the last <see cref="GetFillBuffer"/>.</summary>
@@ -134,9 +173,8 @@ public sealed class RespDecoder : IDisposable
             _start = _end = 0;
             if (_buffer.Length > RetainedCapacity)
             {
-                byte[] large = _buffer;
+                // A large reply is done: drop its buffer (never pooled, see Grow) and start small again.
                 _buffer = ArrayPool<byte>.Shared.Rent(_initialCapacity);
-                ArrayPool<byte>.Shared.Return(large);
             }
         }
     }
@@ -169,6 +207,6 @@ public sealed class RespDecoder : IDisposable
         byte[] buffer = _buffer;
         _buffer = [];
         _start = _end = 0;
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        Release(buffer);
     }
 }

@@ -11,6 +11,9 @@ public sealed class FaultCounters
     private long _stalls;
     private long _refused;
     private long _delayedChunks;
+    private long _blackHoles;
+    private long _trickles;
+    private long _trickledBytes;
 
     /// <summary>Connections accepted.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -30,6 +33,15 @@ public sealed class FaultCounters
     /// <summary>Chunks delayed.</summary>
     public long DelayedChunks => Interlocked.Read(ref _delayedChunks);
 
+    /// <summary>Connections black-holed (bytes from the client reached the black hole).</summary>
+    public long BlackHoles => Interlocked.Read(ref _blackHoles);
+
+    /// <summary>Connections that started receiving a trickled bulk.</summary>
+    public long Trickles => Interlocked.Read(ref _trickles);
+
+    /// <summary>Bytes of trickled bulks sent so far (header included).</summary>
+    public long TrickledBytes => Interlocked.Read(ref _trickledBytes);
+
     /// <summary>Faults injected: cuts, resets, stalls and refusals (delays are not faults).</summary>
     public long Injected => Cuts + Resets + Stalls + Refused;
 
@@ -45,7 +57,13 @@ public sealed class FaultCounters
 
     internal void DelayChunk() => Interlocked.Increment(ref _delayedChunks);
 
+    internal void BlackHole() => Interlocked.Increment(ref _blackHoles);
+
+    internal void Trickle() => Interlocked.Increment(ref _trickles);
+
+    internal void Trickled(int bytes) => Interlocked.Add(ref _trickledBytes, bytes);
+
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Accepted} connections, {Injected} faults injected ({Cuts} cuts, {Resets} resets, {Stalls} stalls, {Refused} refused), {DelayedChunks} chunks delayed");
+        $"{Accepted} connections, {Injected} faults injected ({Cuts} cuts, {Resets} resets, {Stalls} stalls, {Refused} refused), {DelayedChunks} chunks delayed, {BlackHoles} black holes, {Trickles} trickled bulks ({TrickledBytes} bytes)");
 }

@@ -21,6 +21,20 @@ public enum FaultKind
     /// <summary>Delay every chunk in both directions by up to <see cref="FaultPlan.Delay"/> (slow, not broken).</summary>
     Delay,
 
+    /// <summary>
+    /// After <see cref="FaultPlan.AfterBytes"/> bytes client→server (0: the first bytes the client sends, a
+    /// handshake say), forward nothing more in either direction and answer nothing, keeping the connection
+    /// open until the client leaves: a server that accepts and then never answers.
+    /// </summary>
+    BlackHole,
+
+    /// <summary>
+    /// After <see cref="FaultPlan.AfterBytes"/> bytes server→client, stop forwarding the server's replies and
+    /// send the client a bulk header announcing 512 MB, then zero bytes, 64 KB every <see cref="FaultPlan.Delay"/>,
+    /// until the client leaves: a reply that keeps bytes coming but never completes.
+    /// </summary>
+    TrickleBulk,
+
     /// <summary>Close a new connection at once, before any byte (set by <see cref="FaultProxy.RefuseFor"/> or a plan).</summary>
     Refuse,
 }

@@ -10,13 +10,15 @@ namespace Redis.Tests.Faults;
 /// A loopback TCP proxy in front of a real server that injects faults: each accepted connection
 /// gets a <see cref="FaultPlan"/> from a planner seeded with (seed, connection index), so a failing
 /// run replays with the same seed. It can cut a connection after N bytes in either direction
-/// (mid-reply), reset it (RST), stall it, delay its chunks, close new connections at once, and
+/// (mid-reply), reset it (RST), stall it, black-hole it (accept, then never answer), trickle a
+/// never-ending 512 MB bulk to it, delay its chunks, close new connections at once, and
 /// stop listening for a while (<see cref="RefuseFor"/>: connects are refused). Disposing it closes
 /// every socket and waits for every task it started: nothing is left running.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable, IDisposable
 {
     private const int ChunkSize = 16 * 1024;
+    private const int TrickleChunk = 64 * 1024;
 
     private readonly IPEndPoint _upstream;
     private readonly int _seed;
@@ -80,6 +82,20 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
             if (session.StalledFor(age) && session.Close(reset: false)) released++;
         }
         return released;
+    }
+
+    /// <summary>
+    /// Stalls every session open now (nothing more is forwarded either way until the client leaves), as
+    /// a hung server or a black-holed path would. Counted as stalls. Returns how many it stalled.
+    /// </summary>
+    public int StallSessions()
+    {
+        int stalled = 0;
+        foreach (Session session in _sessions.Keys)
+        {
+            if (session.StallNow()) stalled++;
+        }
+        return stalled;
     }
 
     /// <summary>Closes (FIN) every session open now, without counting a fault. Returns how many it closed.</summary>
@@ -228,6 +244,16 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
             => _stalled && Volatile.Read(ref _closed) == 0
                && Stopwatch.GetElapsedTime(Volatile.Read(ref _stalledSince)) >= age;
 
+        /// <summary>Stalls this session now; false when it was already stalled or closed.</summary>
+        public bool StallNow()
+        {
+            if (_stalled || Volatile.Read(ref _closed) != 0) return false;
+            proxy.Counters.Stall();
+            Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
+            _stalled = true;
+            return true;
+        }
+
         /// <summary>Closes both sockets; false when the session was already closed.</summary>
         public bool Close(bool reset)
         {
@@ -249,8 +275,8 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
         {
             bool watched = plan.Kind switch
             {
-                FaultKind.CutClientToServer => !serverToClient,
-                FaultKind.CutServerToClient or FaultKind.Reset or FaultKind.Stall => serverToClient,
+                FaultKind.CutClientToServer or FaultKind.BlackHole => !serverToClient,
+                FaultKind.CutServerToClient or FaultKind.Reset or FaultKind.Stall or FaultKind.TrickleBulk => serverToClient,
                 _ => false,
             };
             byte[] buffer = new byte[ChunkSize];
@@ -281,7 +307,14 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
                     if (trigger)
                     {
                         Trigger(); // a stall leaves the other pump draining the client until it leaves
-                        return;
+                        if (plan.Kind == FaultKind.TrickleBulk)
+                        {
+                            await TrickleAsync(to, stop).ConfigureAwait(false);
+                            return;
+                        }
+                        // A black hole keeps reading (and dropping) what the client sends: that is how
+                        // the session notices the client leaving.
+                        if (plan.Kind != FaultKind.BlackHole) return;
                     }
                 }
             }
@@ -309,6 +342,30 @@ public sealed class FaultProxy : IAsyncDisposable, IDisposable
                     Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
                     _stalled = true;
                     break;
+                case FaultKind.BlackHole:
+                    proxy.Counters.BlackHole();
+                    Volatile.Write(ref _stalledSince, Stopwatch.GetTimestamp());
+                    _stalled = true;
+                    break;
+                case FaultKind.TrickleBulk:
+                    proxy.Counters.Trickle();
+                    break;
+            }
+        }
+
+        // The server's replies are no longer forwarded (this pump stops reading them); the client gets
+        // a 512 MB bulk header and then zeros at the plan's pace, until it leaves or the proxy stops.
+        private async Task TrickleAsync(Socket to, CancellationToken stop)
+        {
+            byte[] header = "$536870912\r\n"u8.ToArray();
+            await SendAllAsync(to, header, stop).ConfigureAwait(false);
+            proxy.Counters.Trickled(header.Length);
+            byte[] chunk = new byte[TrickleChunk];
+            for (long sent = 0; sent < 536870912 - TrickleChunk; sent += TrickleChunk)
+            {
+                await Task.Delay(plan.Delay, stop).ConfigureAwait(false);
+                await SendAllAsync(to, chunk, stop).ConfigureAwait(false);
+                proxy.Counters.Trickled(chunk.Length);
             }
         }
 

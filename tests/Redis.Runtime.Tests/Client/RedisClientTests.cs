@@ -334,6 +334,13 @@ public class RedisClientTests
     }
 
     [Fact]
+    public void ReplyTimeout_MustNotBeNegative()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => RedisClient.Connect("tcp", "127.0.0.1:1", clientOptions: new ClientOptions { ReplyTimeout = TimeSpan.FromSeconds(-1) }));
+        Assert.Equal("ReplyTimeout", ex.ParamName);
+    }
+
+    [Fact]
     public async Task TypedSyncCalls_AllocateNothingOnTheCallingThread()
     {
         await using var server = ScriptedServer.Simple();

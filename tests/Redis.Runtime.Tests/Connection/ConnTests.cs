@@ -111,6 +111,42 @@ public class ConnTests
         Assert.Contains("Password = ***", options.ToString());
     }
 
+    [Fact]
+    public void DialOptions_HandshakeTimeout_DefaultsToFiveSeconds_IsPrinted_AndMustNotBeNegative()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), DialOptions.Default.HandshakeTimeout);
+        Assert.Contains("HandshakeTimeout = 00:00:05", DialOptions.Default.ToString());
+        var ex = Assert.Throws<ArgumentException>(() => Conn.Dial("tcp", "127.0.0.1:1", new DialOptions { HandshakeTimeout = TimeSpan.FromSeconds(-1) }));
+        Assert.Equal("HandshakeTimeout", ex.ParamName);
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public async Task HandshakeTimeout_FailsAHandshakeThatIsNeverAnswered_WithNoReadTimeout(bool useAsync)
+    {
+        await using var server = new FakeServer(_ => null); // accepts, reads, never answers
+        var options = new DialOptions { ClientName = "named", Password = "hunter2secret", HandshakeTimeout = TimeSpan.FromMilliseconds(200) };
+        var ex = await Assert.ThrowsAsync<RedisTimeoutException>(() => Dial(useAsync, server.Address, options));
+        Assert.Contains("handshake", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2secret", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public async Task HandshakeTimeout_EndsWithTheHandshake_ALaterSlowReplyStillArrives(bool useAsync)
+    {
+        // The handshake's deadline lives on the socket while it runs; with no read timeout configured
+        // it must be gone afterwards, or a reply slower than it would break the connection.
+        await using var server = new FakeServer(cmd =>
+        {
+            if (cmd[0] != "PING") return "+OK\r\n";
+            Thread.Sleep(400);
+            return "+PONG\r\n";
+        });
+        var options = new DialOptions { ClientName = "named", HandshakeTimeout = TimeSpan.FromMilliseconds(100) };
+        using IConn c = await Dial(useAsync, server.Address, options);
+        Assert.Equal("PONG", await Do(c, useAsync, "PING"));
+        Assert.Null(c.Err);
+    }
+
     [Theory, MemberData(nameof(Modes))]
     public async Task ReadTimeout_BreaksTheConnection(bool useAsync)
     {

@@ -3,8 +3,39 @@ using System.Text;
 
 namespace Redis.Tests.Protocol;
 
-public class RespDecoderTests
+public class RespDecoderTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    // A hostile server announces a 512 MB bulk and trickles it: what the decoder holds, and what it
+    // allocated on the way, must stay in proportion to the bytes that actually arrived, and the
+    // buffers it outgrew are released at once (huge ones are never pooled: see RespDecoder.Grow), so
+    // what it allocated in all (about 3.6 times the bytes, growing by half each time) is garbage.
+    [Fact]
+    public void HugeBulkReceivedInSmallReads_BufferStaysWithinOneAndAHalfTimesTheBytesReceived()
+    {
+        const int Fed = 48 * 1024 * 1024, Read = 64 * 1024;
+        var decoder = new RespDecoder(initialCapacity: 64 * 1024);
+        decoder.Append("$536870912\r\n"u8);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        double worstCapacityRatio = 0;
+        int grows = 0, lastCapacity = decoder.Capacity;
+        for (int fed = 0; fed < Fed; fed += Read)
+        {
+            Span<byte> free = decoder.GetFillBuffer(16 * 1024).Span;
+            int n = Math.Min(free.Length, Read);
+            free[..n].Fill(0x61);
+            decoder.Advance(n);
+            Assert.False(decoder.TryReadFrame(out _));
+            if (decoder.Capacity != lastCapacity) (grows, lastCapacity) = (grows + 1, decoder.Capacity);
+            if (decoder.BufferedLength >= 1024 * 1024) worstCapacityRatio = Math.Max(worstCapacityRatio, (double)decoder.Capacity / decoder.BufferedLength);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        long buffered = decoder.BufferedLength, capacity = decoder.Capacity;
+        decoder.Dispose();
+        output.WriteLine($"[figures] 512 MB bulk header then {buffered / 1048576.0:0} MB in 64 kB reads: buffer {capacity / 1048576.0:0.0} MB at the end, worst buffer/bytes {worstCapacityRatio:0.00}, {grows} grows, {allocated / 1048576.0:0.0} MB allocated in all ({(double)allocated / buffered:0.00} x the bytes)");
+        Assert.True(worstCapacityRatio <= 1.5 + 0.07, $"the buffer reached {worstCapacityRatio:0.00} times the bytes received");
+        Assert.True(allocated <= 4 * buffered, $"allocated {allocated} bytes for {buffered} received");
+    }
+
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
     private static object? DecodeOne(string wire, RespLimits? limits = null) => DecodeOne(B(wire), limits);
