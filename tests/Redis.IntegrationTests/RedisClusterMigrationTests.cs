@@ -61,13 +61,32 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
                 if (index % 2 == 1) await Task.Yield();
             }
         }
-        Task[] workers = [.. keys.Select((k, i) => Task.Run(() => Worker(k, i)))];
+        // Replica reads of the same slot meanwhile (values may lag; none may fail): the replica of the old owner
+        // answers MOVED once the slot is gone, and the slot's route then knows only the new master until a refresh.
+        await using RedisCluster replicaReader = await RedisCluster.ConnectAsync(local.Seeds, RedisClusterRoutingTests.Bounded, new ClusterOptions { CommandTimeout = TimeSpan.FromSeconds(10), ReadFrom = ReadFrom.Replica });
+        async Task ReplicaReads()
+        {
+            for (int i = 0; i < 20000 && !stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromSeconds(60); i++)
+            {
+                try
+                {
+                    await replicaReader.DoAsync("GET", keys[i % keys.Length]);
+                    Interlocked.Increment(ref operations);
+                }
+                catch (Exception ex)
+                {
+                    failures.Enqueue(ex);
+                    return;
+                }
+            }
+        }
+        Task[] workers = [.. keys.Select((k, i) => Task.Run(() => Worker(k, i))), Task.Run(ReplicaReads)];
 
         // Let the load start, move the slot, then keep going until the old owner's MOVED was followed.
         for (int i = 0; i < 200 && Interlocked.Read(ref operations) < 200 && failures.IsEmpty; i++) await Task.Delay(20);
         await local.MigrateSlotAsync(slot, source, target);
         Interlocked.Exchange(ref afterMigration, Interlocked.Read(ref operations));
-        for (int i = 0; i < 500 && (cluster.Stats.Moved == 0 || Interlocked.Read(ref operations) < afterMigration + 500) && failures.IsEmpty && workers.Any(w => !w.IsCompleted); i++) await Task.Delay(20);
+        for (int i = 0; i < 500 && (cluster.Stats.Moved == 0 || replicaReader.Stats.Moved == 0 || Interlocked.Read(ref operations) < afterMigration + 500) && failures.IsEmpty && workers.Any(w => !w.IsCompleted); i++) await Task.Delay(20);
         stop.Cancel();
         await Task.WhenAll(workers);
 
@@ -76,6 +95,7 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
         ClusterStats stats = cluster.Stats;
         Assert.True(stats.Moved > 0, $"no MOVED followed ({stats})");
         Assert.True(stats.TopologyRefreshes - refreshesBefore <= 5, $"refreshes not coalesced: {stats}");
+        Assert.True(replicaReader.Stats.Moved > 0, $"the replica reader never met the move: {replicaReader.Stats}");
 
         // The map catches up (a refresh was requested by the MOVED replies).
         for (int i = 0; i < 100 && cluster.Topology.ShardOf(slot)?.Master.Endpoint != target.Address; i++)
@@ -113,6 +133,17 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
             Assert.Equal("new", Text(cluster.Do("GET", movedKeys[0])));
             Assert.Equal(0, cluster.Stats.Moved);
 
+            // A transaction on a moved key: ASK, then ASKING + MULTI ... EXEC on the importing node (sync and async).
+            object?[] tx = cluster.Transaction(t =>
+            {
+                t.Send("SET", movedKeys[1], "tx");
+                t.Send("GET", movedKeys[1]);
+            });
+            Assert.Equal("tx", Text(tx[1]));
+            object?[] txAsync = await cluster.TransactionAsync(t => t.Send("APPEND", movedKeys[1], "2"));
+            Assert.Equal(3L, txAsync[0]);
+            Assert.Equal("tx2", Text(cluster.Do("GET", movedKeys[1])));
+
             // MGET over keys on both sides (plus one of another slot: a split) gets TRYAGAIN until the migration ends.
             long retriesBefore = cluster.Stats.Retries;
             Task<object?> mget = cluster.DoAsync("MGET", [elsewhere, .. keys]).AsTask();
@@ -123,7 +154,7 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
             await local.MoveKeysAsync(slot, source, target);
             await local.FinishMigrationAsync(slot, source, target);
             var values = Assert.IsType<object?[]>(await mget);
-            string[] expected = ["e", .. keys.Select(k => k == movedKeys[0] ? "new" : "v-" + k)];
+            string[] expected = ["e", .. keys.Select(k => k == movedKeys[0] ? "new" : k == movedKeys[1] ? "tx2" : "v-" + k)];
             Assert.Equal(expected, values.Select(Text).ToArray());
         }
         finally
@@ -136,5 +167,16 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
             }
         }
         Assert.Equal("v-" + keys[^1], Text(cluster.Do("GET", keys[^1])));
+
+        // The client's map still names the source (ASK leaves it alone): a transaction now follows MOVED.
+        object?[] after = await cluster.TransactionAsync(t => t.Send("INCR", $"ask:{{{tag}}}:counter"));
+        Assert.Equal(1L, after[0]);
+        object?[]? watched = cluster.Transaction([keys[2]], conn =>
+        {
+            string current = Text(conn.Do("GET", keys[2]));
+            return tx => tx.Send("SET", keys[2], current + "!");
+        });
+        Assert.Equal("v-" + keys[2] + "!", Text(cluster.Do("GET", keys[2])));
+        Assert.NotNull(watched);
     }
 }
