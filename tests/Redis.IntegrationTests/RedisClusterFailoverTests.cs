@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Redis.Testing;
 using Redis.Tests.Infrastructure;
+using Xunit.Abstractions;
 using static Redis.Tests.Infrastructure.Exec;
 
 namespace Redis.Tests;
@@ -10,7 +11,7 @@ namespace Redis.Tests;
 /// RedisCluster while a shard changes hands or stops answering: a manual CLUSTER FAILOVER under concurrent INCR load
 /// and a SIGSTOPped master. The class's own cluster is left healthy (roles may have swapped; tests look them up).
 /// </summary>
-public class RedisClusterFailoverTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public class RedisClusterFailoverTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     [SkippableFact]
     public async Task ManualFailoverUnderIncrLoad_LosesNoAcknowledgedWrite_AndEveryFailureIsARedisException()
@@ -55,6 +56,7 @@ public class RedisClusterFailoverTests(ClusterFixture fixture) : IClassFixture<C
         await local.FailoverAsync(replica);
         await Task.WhenAll(writers);
 
+        output.WriteLine($"acknowledged {acknowledged.Sum()}, failed {failed.Sum()} ({string.Join("; ", failures.Select(f => f.GetType().Name + ": " + f.Message).Distinct().Take(5))}); {cluster.Stats}");
         Assert.All(failures, ex => Assert.IsAssignableFrom<RedisException>(ex));
         Assert.True(await replica.IsMasterAsync());
         for (int i = 0; i < keys.Length; i++)

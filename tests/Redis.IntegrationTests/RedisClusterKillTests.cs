@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Redis.Testing;
 using Redis.Tests.Infrastructure;
+using Xunit.Abstractions;
 using static Redis.Tests.Infrastructure.Exec;
 
 namespace Redis.Tests;
 
 /// <summary>RedisCluster when a master is killed with SIGKILL (a cluster of the test's own).</summary>
-public class RedisClusterKillTests
+public class RedisClusterKillTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public async Task KilledMaster_CommandsRecoverAfterPromotion_OtherShardsServeOrRetryClusterDown_EveryFailureARedisException()
@@ -61,6 +62,7 @@ public class RedisClusterKillTests
             }
         }
 
+        output.WriteLine($"recovered after {clock.Elapsed.TotalSeconds:0.0} s; {othersServed} INCRs on other shards served, {failures.Count} failures ({string.Join("; ", failures.Select(f => f.GetType().Name + ": " + f.Message).Distinct().Take(6))}); {cluster.Stats}");
         Assert.All(failures, ex => Assert.IsAssignableFrom<RedisException>(ex));
         Assert.Equal("kept", Text(recovered));
         Assert.True(othersServed > 0);

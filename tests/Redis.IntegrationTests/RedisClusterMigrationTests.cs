@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Redis.Testing;
 using Redis.Tests.Infrastructure;
+using Xunit.Abstractions;
 using static Redis.Tests.Infrastructure.Exec;
 
 namespace Redis.Tests;
@@ -12,7 +13,7 @@ namespace Redis.Tests;
 /// under concurrent load, ASK for keys already moved, TRYAGAIN for a multi-key command whose keys are split between
 /// source and target. The class's cluster stays healthy: every migration is finished.
 /// </summary>
-public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public class RedisClusterMigrationTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private static async Task<(int Slot, LocalClusterNode Source, LocalClusterNode Target)> PlanAsync(LocalCluster local, string key)
     {
@@ -90,9 +91,10 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
         stop.Cancel();
         await Task.WhenAll(workers);
 
+        ClusterStats stats = cluster.Stats;
+        output.WriteLine($"{Interlocked.Read(ref operations)} operations ({afterMigration} before the move ended), {failures.Count} failed, {staleReads.Count} stale; writer/reader {stats}; replica reader {replicaReader.Stats}");
         Assert.Empty(failures);
         Assert.Empty(staleReads);
-        ClusterStats stats = cluster.Stats;
         Assert.True(stats.Moved > 0, $"no MOVED followed ({stats})");
         Assert.True(stats.TopologyRefreshes - refreshesBefore <= 5, $"refreshes not coalesced: {stats}");
         Assert.True(replicaReader.Stats.Moved > 0, $"the replica reader never met the move: {replicaReader.Stats}");
@@ -154,6 +156,7 @@ public class RedisClusterMigrationTests(ClusterFixture fixture) : IClassFixture<
             await local.MoveKeysAsync(slot, source, target);
             await local.FinishMigrationAsync(slot, source, target);
             var values = Assert.IsType<object?[]>(await mget);
+            output.WriteLine($"after the TRYAGAIN MGET: {cluster.Stats}");
             string[] expected = ["e", .. keys.Select(k => k == movedKeys[0] ? "new" : k == movedKeys[1] ? "tx2" : "v-" + k)];
             Assert.Equal(expected, values.Select(Text).ToArray());
         }
