@@ -106,9 +106,10 @@ public sealed partial class RedisCluster
         {
             if (route.ReadOnly && _options.ReadFrom != ReadFrom.Master)
             {
-                RedisClient? replica = slotRoute.Replica();
+                RedisClient? replica = slotRoute.Replica(evenIfNotConnected: _options.ReadFrom == ReadFrom.Replica);
                 if (replica is not null) return replica;
-                if (_options.ReadFrom == ReadFrom.Replica)
+                // A route patched by MOVED knows no replicas until the next refresh: the master serves meanwhile.
+                if (_options.ReadFrom == ReadFrom.Replica && !slotRoute.IsProvisional)
                 {
                     throw new RedisConnectionException($"No replica of slot {route.Slot} is connected (ReadFrom.Replica).");
                 }

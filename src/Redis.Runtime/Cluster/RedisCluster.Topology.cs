@@ -173,7 +173,7 @@ public sealed partial class RedisCluster
     private void PatchSlot(int slot, RedisClient master)
     {
         if ((uint)slot >= ClusterTopology.SlotCount) return;
-        Volatile.Read(ref _routes).BySlot[slot] = new SlotRoute(master, []);
+        Volatile.Read(ref _routes).BySlot[slot] = new SlotRoute(master, [], provisional: true);
     }
 
     private static string EndpointOf(RedisClient client) => client.Endpoint.StartsWith("tcp ", StringComparison.Ordinal) ? client.Endpoint[4..] : client.Endpoint;

@@ -208,8 +208,11 @@ public sealed partial class RedisCluster : IRedisClient
         return ([.. endpoints], result);
     }
 
-    /// <summary>One slot's routes: its master's client and the clients of its replicas (for reads).</summary>
-    private sealed class SlotRoute(RedisClient master, RedisClient[] replicas)
+    /// <summary>
+    /// One slot's routes: its master's client and the clients of its replicas (for reads). A provisional
+    /// route (from a MOVED reply, until the next refresh) knows only the master.
+    /// </summary>
+    private sealed class SlotRoute(RedisClient master, RedisClient[] replicas, bool provisional = false)
     {
         private int _next;
 
@@ -217,15 +220,21 @@ public sealed partial class RedisCluster : IRedisClient
 
         public RedisClient[] Replicas => replicas;
 
-        /// <summary>A connected replica, round robin; null when none is connected.</summary>
-        public RedisClient? Replica()
+        public bool IsProvisional => provisional;
+
+        /// <summary>
+        /// A connected replica, round robin; when none is connected and <paramref name="evenIfNotConnected"/>,
+        /// any replica (a client still opening its connection makes the command wait for the attempt, bounded
+        /// by the command timeout; one that is down fails fast); null when there is none.
+        /// </summary>
+        public RedisClient? Replica(bool evenIfNotConnected)
         {
             for (int i = 0; i < replicas.Length; i++)
             {
                 RedisClient candidate = replicas[(int)((uint)Interlocked.Increment(ref _next) % (uint)replicas.Length)];
                 if (candidate.IsConnected) return candidate;
             }
-            return null;
+            return evenIfNotConnected && replicas.Length > 0 ? replicas[(int)((uint)Interlocked.Increment(ref _next) % (uint)replicas.Length)] : null;
         }
     }
 
