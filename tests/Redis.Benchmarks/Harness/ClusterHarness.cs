@@ -120,6 +120,7 @@ internal static class ClusterHarness
             text.AppendLine(CultureInfo.InvariantCulture, $"| `{call}` | {process:0.0} | {(double.IsNaN(thread) ? "n/a (continuations run on any thread)" : thread.ToString("0.0", CultureInfo.InvariantCulture))} |");
         }
         text.AppendLine();
+        text.AppendLine("The two MGET rows are not the single-slot path (1,000 calls each): their result alone is 4,824 B (a `byte[]?[100]` and 100 values of 40 B).");
         text.AppendLine("A GET's result is a 16-byte `byte[]`: 40 B, allocated on the node connection's reader thread, so only the whole-process column sees it.");
         text.AppendLine("The whole-process column also counts whatever else the process allocated meanwhile (timers, the thread pool).");
         return text.ToString();

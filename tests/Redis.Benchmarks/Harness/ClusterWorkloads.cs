@@ -247,6 +247,9 @@ internal sealed class ClusterWorkloads
             Sync("Get (sync)", () => { for (int i = 0; i < calls; i++) redis.Get(keys[i & 63]); }),
             await Async("SetAsync", async () => { for (int i = 0; i < calls; i++) await redis.SetAsync(keys[i & 63], _value).ConfigureAwait(false); }).ConfigureAwait(false),
             await Async("GetAsync", async () => { for (int i = 0; i < calls; i++) await redis.GetAsync(keys[i & 63]).ConfigureAwait(false); }).ConfigureAwait(false),
+            // Not the single-slot path: for comparison. The result alone is a byte[]?[100] (824 B) + 100 x 40 B = 4,824 B.
+            await Async("MGetAsync, 100 keys in one slot", async () => { for (int i = 0; i < calls / 10; i++) await redis.MGetAsync(_ourTagged[i % TaggedGroups]).ConfigureAwait(false); }, calls / 10).ConfigureAwait(false),
+            await Async("MGetAsync, 100 keys across ~100 slots (split)", async () => { for (int i = 0; i < calls / 10; i++) await redis.MGetAsync(_ourGroups[i % KeyGroups]).ConfigureAwait(false); }, calls / 10).ConfigureAwait(false),
         ];
 
         (string, double, double) Sync(string name, Action loop)
@@ -260,14 +263,15 @@ internal sealed class ClusterWorkloads
             return (name, (double)(GC.GetAllocatedBytesForCurrentThread() - thread) / calls, (double)(processAfter - process) / calls);
         }
 
-        async Task<(string, double, double)> Async(string name, Func<Task> loop)
+        async Task<(string, double, double)> Async(string name, Func<Task> loop, int count = 0)
         {
+            if (count == 0) count = calls;
             await loop().ConfigureAwait(false);
             await loop().ConfigureAwait(false);
             long process = GC.GetTotalAllocatedBytes(precise: true);
             await loop().ConfigureAwait(false);
             long processAfter = GC.GetTotalAllocatedBytes(precise: true);
-            return (name, double.NaN, (double)(processAfter - process) / calls);   // continuations run on any thread: no per-thread figure
+            return (name, double.NaN, (double)(processAfter - process) / count);   // continuations run on any thread: no per-thread figure
         }
     }
 
