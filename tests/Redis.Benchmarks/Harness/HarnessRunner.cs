@@ -24,6 +24,7 @@ internal static class HarnessRunner
     public static async Task<int> RunAsync(string[] args)
     {
         HarnessOptions options = HarnessOptions.Parse(args);
+        if (options.Cluster) return await ClusterHarness.RunAsync(options).ConfigureAwait(false);
         await using TestServer server = await TestServer.StartAsync(new TestServerOptions
         {
             RequireLocalRedisServer = true,
@@ -61,7 +62,7 @@ internal static class HarnessRunner
         return 0;
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         double[] sorted = [.. values.Order()];
         int mid = sorted.Length / 2;
@@ -113,18 +114,18 @@ internal static class HarnessRunner
         return text.ToString();
     }
 
-    private static double? Best(IEnumerable<KeyValuePair<Contender, double>> rows, Peer peer)
+    internal static double? Best(IEnumerable<KeyValuePair<Contender, double>> rows, Peer peer)
     {
         double[] values = rows.Where(r => r.Key.Peer == peer).Select(r => r.Value).ToArray();
         return values.Length == 0 ? null : values.Max();
     }
 
-    private static string Verdict(double ratio, double target, string peer)
+    internal static string Verdict(double ratio, double target, string peer)
         => ratio >= target
             ? $"{ratio:0.00}x {peer} (target {target:0.0#}x: met)"
             : $"{ratio:0.00}x {peer} (target {target:0.0#}x: missed by {(1 - ratio / target) * 100:0}%)";
 
-    private static string StackExchangeVersion()
+    internal static string StackExchangeVersion()
     {
         string? informational = typeof(StackExchange.Redis.ConnectionMultiplexer).Assembly
             .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
@@ -132,7 +133,7 @@ internal static class HarnessRunner
         return informational is null ? "?" : informational.Split('+')[0];
     }
 
-    private static string MachineDescription()
+    internal static string MachineDescription()
     {
         string cpu = "unknown CPU";
         try
