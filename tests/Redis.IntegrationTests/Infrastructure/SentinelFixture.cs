@@ -31,6 +31,38 @@ public sealed class SentinelFixture : IAsyncLifetime
     /// <summary>Dials <paramref name="node"/> with the low-level connection, asynchronously.</summary>
     public static async Task<IConn> DialAsync(LocalSentinelNode node, DialOptions? options = null) => await Conn.DialAsync("tcp", node.Address, options);
 
+    /// <summary>
+    /// A PubSubConn on <paramref name="sentinel"/> (authenticated with the set's sentinel password, if any) subscribed to
+    /// <paramref name="channel"/>, e.g. <c>+switch-master</c>, with the subscription confirmed.
+    /// </summary>
+    public static async Task<PubSubConn> SubscribeAsync(LocalSentinelSet set, LocalSentinelNode sentinel, string channel)
+    {
+        var sub = new PubSubConn(await DialAsync(sentinel, new DialOptions { ConnectTimeout = TimeSpan.FromSeconds(5), WriteTimeout = TimeSpan.FromSeconds(10), Password = set.Options.SentinelPassword }));
+        try
+        {
+            await sub.SubscribeAsync([channel]);
+            Assert.Equal(new Subscription("subscribe", channel, 1), await sub.ReceiveWithTimeoutAsync(TimeSpan.FromSeconds(5)));
+            return sub;
+        }
+        catch
+        {
+            await sub.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The next message on <paramref name="channel"/> (other events are skipped), within <paramref name="timeout"/>.</summary>
+    public static async Task<Message> ReceiveAsync(PubSubConn sub, string channel, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            TimeSpan left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"no {channel} message on {sub} within {timeout.TotalSeconds:0.#} s");
+            if (await sub.ReceiveWithTimeoutAsync(left) is Message message && message.Channel == channel) return message;
+        }
+    }
+
     /// <summary>A key no other test uses.</summary>
     public static string Key(string name) => $"it:{name}:{Guid.NewGuid():N}";
 
