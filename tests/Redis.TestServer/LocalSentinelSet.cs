@@ -190,7 +190,7 @@ public sealed partial class LocalSentinelSet : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// <c>SENTINEL FAILOVER &lt;name&gt;</c> on the first answering sentinel (retried while it answers <c>-NOGOODSLAVE</c>, i.e.
-    /// it has not yet judged a replica fit), then waits until every answering sentinel names another master and that node
+    /// it has not yet judged a replica fit; <c>-INPROG</c> counts as accepted), then waits until every answering sentinel names another master and that node
     /// answers <c>ROLE</c> master (<see cref="WaitForMasterChangeAsync"/>). The old master is still a master at that point:
     /// Sentinel demotes it ~8-15 s later; <see cref="WaitForHealthyAsync"/> waits for that.
     /// </summary>
@@ -216,6 +216,12 @@ public sealed partial class LocalSentinelSet : IAsyncDisposable, IDisposable
                 catch (InvalidOperationException e) when (e.Message.Contains("NOGOODSLAVE", StringComparison.Ordinal))
                 {
                     return e.Message;
+                }
+                catch (InvalidOperationException e) when (e.Message.Contains("INPROG", StringComparison.Ordinal))
+                {
+                    // A failover is already under way (e.g. an earlier attempt that timed out on our side was accepted): wait for it.
+                    sentTo = sentinel;
+                    return null;
                 }
             },
             ct).ConfigureAwait(false);
