@@ -183,6 +183,17 @@ internal sealed class RedisServerProcess : IDisposable
             "--logfile", string.Empty,
         };
         args.AddRange(extraArgs);
+        return await StartWithArgumentsAsync(executablePath, directory, port, args, timeout, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a redis-server with exactly <paramref name="args"/> (e.g. a config file and <c>--sentinel</c>) in an existing
+    /// directory, expecting it to listen on <paramref name="port"/>. Returns the running server, or null and why not
+    /// (the directory is left for the caller, who owns it).
+    /// </summary>
+    internal static async Task<(RedisServerProcess? Server, string? Failure)> StartWithArgumentsAsync(
+        string executablePath, string directory, int port, List<string> args, TimeSpan timeout, CancellationToken ct)
+    {
         var server = Launch(executablePath, args, directory, port, null, GetVersion(executablePath));
         try
         {

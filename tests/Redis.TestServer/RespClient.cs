@@ -59,6 +59,22 @@ internal sealed class RespClient : IDisposable
         return await client.ExecuteAsync(timeout, ct, args).ConfigureAwait(false);
     }
 
+    /// <summary>Connects, authenticates with <c>AUTH password</c> when a password is given, runs one command and disconnects; an AUTH error is returned as the reply.</summary>
+    public static async Task<object?> RunAsync(int port, string? password, TimeSpan timeout, CancellationToken ct, params string[] args)
+    {
+        using var client = await ConnectAsync(port, timeout, ct).ConfigureAwait(false);
+        if (password is not null)
+        {
+            var auth = await client.ExecuteAsync(timeout, ct, "AUTH", password).ConfigureAwait(false);
+            if (auth is RespErrorReply)
+            {
+                return auth;
+            }
+        }
+
+        return await client.ExecuteAsync(timeout, ct, args).ConfigureAwait(false);
+    }
+
     public async Task<object?> ExecuteAsync(TimeSpan timeout, CancellationToken ct, params string[] args)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -84,7 +100,8 @@ internal sealed class RespClient : IDisposable
         name.Equals("CLUSTER", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("CONFIG", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("CLIENT", StringComparison.OrdinalIgnoreCase) ||
-        name.Equals("DEBUG", StringComparison.OrdinalIgnoreCase);
+        name.Equals("DEBUG", StringComparison.OrdinalIgnoreCase) ||
+        name.Equals("SENTINEL", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] Encode(string[] args)
     {
