@@ -81,9 +81,20 @@ public sealed partial class RedisClient
         if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(command, route));
         ThrowIfDisposed();
         Interlocked.Increment(ref _dedicatedCommands);
-        using IConnWithTimeout conn = _pool.Get();
-        // No read deadline: the command's own timeout argument bounds the wait.
-        return conn.DoWithTimeout(TimeSpan.Zero, command, args);
+        for (int attempt = 0; ; attempt++)
+        {
+            string dialed = CurrentAddress;
+            try
+            {
+                using IConnWithTimeout conn = _pool.Get();
+                // No read deadline: the command's own timeout argument bounds the wait.
+                return conn.DoWithTimeout(TimeSpan.Zero, command, args);
+            }
+            catch (RedisException error) when (MovesWithMaster(error, dialed, attempt))
+            {
+                WaitForNewMaster(dialed, CancellationToken.None).GetAwaiter().GetResult();
+            }
+        }
     }
 
     private async ValueTask<object?> DoDedicatedAsync(string command, object?[] args, CommandRoute route, CancellationToken cancellationToken)
@@ -91,11 +102,22 @@ public sealed partial class RedisClient
         if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(command, route));
         ThrowIfDisposed();
         Interlocked.Increment(ref _dedicatedCommands);
-        IConnWithTimeout conn = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
-        await using (conn.ConfigureAwait(false))
+        for (int attempt = 0; ; attempt++)
         {
-            // Cancelling breaks this dedicated connection (the pool drops it), which also unblocks the server side.
-            return await conn.DoWithTimeoutAsync(TimeSpan.Zero, command, args, cancellationToken).ConfigureAwait(false);
+            string dialed = CurrentAddress;
+            try
+            {
+                IConnWithTimeout conn = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
+                await using (conn.ConfigureAwait(false))
+                {
+                    // Cancelling breaks this dedicated connection (the pool drops it), which also unblocks the server side.
+                    return await conn.DoWithTimeoutAsync(TimeSpan.Zero, command, args, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (RedisException error) when (MovesWithMaster(error, dialed, attempt))
+            {
+                await WaitForNewMaster(dialed, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -106,8 +128,19 @@ public sealed partial class RedisClient
         if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(info.Name, route));
         ThrowIfDisposed();
         Interlocked.Increment(ref _dedicatedCommands);
-        using IConnWithTimeout conn = _pool.Get();
-        return RespExecutor.For(conn).Execute<TCommand, TParser, TResult>(command, parser);
+        for (int attempt = 0; ; attempt++)
+        {
+            string dialed = CurrentAddress;
+            try
+            {
+                using IConnWithTimeout conn = _pool.Get();
+                return RespExecutor.For(conn).Execute<TCommand, TParser, TResult>(command, parser);
+            }
+            catch (RedisException error) when (MovesWithMaster(error, dialed, attempt))
+            {
+                WaitForNewMaster(dialed, CancellationToken.None).GetAwaiter().GetResult();
+            }
+        }
     }
 
     private async ValueTask<TResult> ExecuteDedicatedAsync<TCommand, TParser, TResult>(TCommand command, TParser parser, CommandRoute route, CommandInfo info, CancellationToken cancellationToken)
@@ -117,10 +150,38 @@ public sealed partial class RedisClient
         if (route != CommandRoute.Blocking) throw new InvalidOperationException(CommandRouting.RefusalMessage(info.Name, route));
         ThrowIfDisposed();
         Interlocked.Increment(ref _dedicatedCommands);
-        IConnWithTimeout conn = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
-        await using (conn.ConfigureAwait(false))
+        for (int attempt = 0; ; attempt++)
         {
-            return await RespExecutor.For(conn).ExecuteAsync<TCommand, TParser, TResult>(command, parser, cancellationToken).ConfigureAwait(false);
+            string dialed = CurrentAddress;
+            try
+            {
+                IConnWithTimeout conn = await _pool.GetAsync(cancellationToken).ConfigureAwait(false);
+                await using (conn.ConfigureAwait(false))
+                {
+                    return await RespExecutor.For(conn).ExecuteAsync<TCommand, TParser, TResult>(command, parser, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (RedisException error) when (MovesWithMaster(error, dialed, attempt))
+            {
+                await WaitForNewMaster(dialed, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // A blocking command on a Sentinel-backed client whose master was demoted under it (Redis unblocks
+    // it with -UNBLOCKED, or refuses a write with -READONLY) or whose connection the switch closed: it
+    // did not run there, so it runs once more on the new master.
+    private bool MovesWithMaster(RedisException error, string dialed, int attempt)
+        => _sentinel is not null && attempt == 0 && !Volatile.Read(ref _disposed)
+            && (error is RedisServerException { Prefix: "UNBLOCKED" or "READONLY" }
+                || (error is RedisConnectionException && !string.Equals(CurrentAddress, dialed, StringComparison.OrdinalIgnoreCase)));
+
+    private async Task WaitForNewMaster(string old, CancellationToken cancellationToken)
+    {
+        _sentinelWatch?.RequestCheck();
+        for (int i = 0; i < 300 && string.Equals(CurrentAddress, old, StringComparison.OrdinalIgnoreCase) && !Volatile.Read(ref _disposed); i++)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -100,7 +100,7 @@ public sealed partial class RedisClient
         Exception? error = null;
         try
         {
-            transport = Open(_network, _address, _dialOptions, _lifetime.Token);
+            transport = Open(_network, DialAddress(), _dialOptions, _lifetime.Token);
         }
         catch (Exception ex)
         {
@@ -160,6 +160,10 @@ public sealed partial class RedisClient
             while (decoder.TryReadFrame(out ReadOnlySpan<byte> frame))
             {
                 Volatile.Write(ref _frames, _frames + 1); // the watchdog's sign that replies complete
+                if (frame[0] == (byte)'-' && _sentinelWatch is not null && frame.StartsWith("-READONLY"u8))
+                {
+                    _sentinelWatch.RequestCheck(); // a demoted master: ask the sentinels who the master is now
+                }
                 if (frame[0] == (byte)'>')
                 {
                     DeliverPush(frame);
@@ -240,7 +244,7 @@ public sealed partial class RedisClient
             Exception? error = null;
             try
             {
-                transport = Open(_network, _address, _dialOptions, _lifetime.Token);
+                transport = Open(_network, DialAddress(), _dialOptions, _lifetime.Token);
             }
             catch (Exception ex)
             {

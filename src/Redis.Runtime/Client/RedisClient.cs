@@ -82,13 +82,13 @@ public sealed partial class RedisClient : IRedisClient
 {
     private readonly Lock _writeLock = new();
     private readonly string _network;
-    private readonly string _address;
+    private string _address;                       // the server; for a Sentinel-backed client, the master as last confirmed
     private readonly DialOptions _dialOptions;
     private readonly ClientOptions _options;
     private readonly ILogger? _logger;
     private readonly Action<RedisPush>? _pushHandler;
     private readonly int _timeoutMs;
-    private readonly Pool _pool;
+    private Pool _pool;                            // replaced when a Sentinel-backed client's master moves
     private readonly ManualResetEventSlim _disposeSignal = new(false);
     private readonly CancellationTokenSource _lifetime = new();   // cancelled by Dispose: abandons a dial in progress
     private Thread? _reader;
@@ -133,10 +133,7 @@ public sealed partial class RedisClient : IRedisClient
         _logger = options.Logger;
         _pushHandler = options.PushHandler ?? dialOptions.PushHandler;
         _timeoutMs = options.CommandTimeoutMilliseconds;
-        _pool = Pool.Create(network, address, dialOptions);
-        _pool.MaxIdle = options.MaxIdleDedicatedConnections;
-        _pool.MaxActive = options.MaxDedicatedConnections;
-        _pool.Wait = options.MaxDedicatedConnections > 0;
+        _pool = CreatePool(network, address);
         StartStallWatchdog();
     }
 
@@ -173,6 +170,12 @@ public sealed partial class RedisClient : IRedisClient
     /// <exception cref="RedisConnectionException">The server could not be reached.</exception>
     public static RedisClient Connect(string url, DialOptions? dialOptions = null, ClientOptions? clientOptions = null)
     {
+        ArgumentNullException.ThrowIfNull(url);
+        if (SentinelUrl.IsSentinelUrl(url))
+        {
+            (Sentinel sentinel, DialOptions dataOptions) = SentinelUrl.Parse(url, dialOptions);
+            return Connect(sentinel, dataOptions, clientOptions);
+        }
         RedisUrl.Target target = RedisUrl.Parse(url, dialOptions);
         return Connect(target.Network, target.Address, target.Options, clientOptions);
     }
@@ -210,6 +213,12 @@ public sealed partial class RedisClient : IRedisClient
     /// <summary>The asynchronous twin of <see cref="Connect(string, DialOptions?, ClientOptions?)"/>.</summary>
     public static ValueTask<RedisClient> ConnectAsync(string url, DialOptions? dialOptions = null, ClientOptions? clientOptions = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(url);
+        if (SentinelUrl.IsSentinelUrl(url))
+        {
+            (Sentinel sentinel, DialOptions dataOptions) = SentinelUrl.Parse(url, dialOptions);
+            return ConnectAsync(sentinel, dataOptions, clientOptions, cancellationToken);
+        }
         RedisUrl.Target target = RedisUrl.Parse(url, dialOptions);
         return ConnectAsync(target.Network, target.Address, target.Options, clientOptions, cancellationToken);
     }
@@ -252,6 +261,7 @@ public sealed partial class RedisClient : IRedisClient
     public void Dispose()
     {
         if (!BeginDispose()) return;
+        StopSentinelWatch();
         Thread? reader = _reader;
         if (reader is not null && reader != Thread.CurrentThread) reader.Join(ReaderExitWait);
         _pool.Dispose();
@@ -261,6 +271,7 @@ public sealed partial class RedisClient : IRedisClient
     public async ValueTask DisposeAsync()
     {
         if (!BeginDispose()) return;
+        StopSentinelWatch();
         await _pool.DisposeAsync().ConfigureAwait(false);
         Thread? reader = _reader;
         if (reader is not null && reader != Thread.CurrentThread)
@@ -284,6 +295,16 @@ public sealed partial class RedisClient : IRedisClient
         State state;
         lock (_writeLock) state = _state;
         return $"RedisClient({Endpoint}, RESP{_dialOptions.Protocol}, {state})";
+    }
+
+    // The dedicated connections' pool (blocking commands, transactions, subscriptions, leases).
+    private Pool CreatePool(string network, string address)
+    {
+        Pool pool = Pool.Create(network, address, _dialOptions);
+        pool.MaxIdle = _options.MaxIdleDedicatedConnections;
+        pool.MaxActive = _options.MaxDedicatedConnections;
+        pool.Wait = _options.MaxDedicatedConnections > 0;
+        return pool;
     }
 
     private static (DialOptions, ClientOptions) Validate(DialOptions? dialOptions, ClientOptions? clientOptions)

@@ -77,6 +77,13 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">A bad URL or option (the message never holds the password).</exception>
     public static Pool Create(string url, DialOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(url);
+        if (SentinelUrl.IsSentinelUrl(url))
+        {
+            (Sentinel sentinel, DialOptions dataOptions) = SentinelUrl.Parse(url, options);
+            dataOptions.Validate();
+            return ForSentinel(sentinel, dataOptions);
+        }
         RedisUrl.Target target = RedisUrl.Parse(url, options);
         target.Options.Validate();
         return ForTarget(target.Network, target.Address, target.Options);
@@ -105,6 +112,18 @@ public sealed class Pool : IDisposable, IAsyncDisposable
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal);
             return await Conn.DialAsync(network, address, options, linked.Token).ConfigureAwait(false);
         };
+        return pool;
+    }
+
+    // redis-sentinel:// URLs: each dial goes to the master the sentinels name (and ROLE confirms); a
+    // connection idle for more than a second is checked with ROLE before it is lent, so a failover never
+    // lends a connection to the demoted master for long (redigo's sentinel TestRole pattern).
+    private static Pool ForSentinel(Sentinel sentinel, DialOptions options)
+    {
+        var pool = new Pool { Database = options.Database };
+        pool.Dial = () => sentinel.DialMaster(options);
+        pool.DialAsync = cancellationToken => sentinel.DialMasterAsync(options, cancellationToken);
+        pool.TestOnBorrow = (conn, returned) => DateTimeOffset.UtcNow - returned < TimeSpan.FromSeconds(1) || Sentinel.TestRole(conn, "master");
         return pool;
     }
 

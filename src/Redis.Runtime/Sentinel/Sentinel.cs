@@ -70,7 +70,16 @@ public sealed class Sentinel
     /// <exception cref="RedisSentinelException">No sentinel answered, the name is unknown, or no master was confirmed in time.</exception>
     public string MasterAddress() => MasterAddressCore(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <summary>The asynchronous twin of <see cref="MasterAddress"/>.</summary>
+    /// <summary>As <see cref="MasterAddress()"/>, stopping between steps when <paramref name="cancellationToken"/> is cancelled (a client's reconnect).</summary>
+    internal string MasterAddress(CancellationToken cancellationToken) => MasterAddressCore(async: false, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>The options of a connection to one sentinel (its credentials, the short timeouts).</summary>
+    internal DialOptions SentinelConnectionOptions => SentinelOptions();
+
+    /// <summary>How often a client built on this sentinel asks again who the master is, besides following +switch-master. Default 5 s.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The asynchronous twin of <see cref="MasterAddress()"/>.</summary>
     public ValueTask<string> MasterAddressAsync(CancellationToken cancellationToken = default) => MasterAddressCore(async: true, cancellationToken);
 
     /// <summary>The addresses of the master's replicas that the sentinels consider up (not down, not disconnected).</summary>
