@@ -35,7 +35,7 @@ public sealed partial class RedisClient
                 _sentinel = sentinel,
                 _sentinelWatch = watch,
             };
-            ClientTransport transport = Open("tcp", address, dialOptions, CancellationToken.None);
+            ClientTransport transport = Open("tcp", address, client.ConnectOptions(), CancellationToken.None);
             client.Start(transport);
             return client;
         }
