@@ -115,15 +115,41 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         return pool;
     }
 
-    // redis-sentinel:// URLs: each dial goes to the master the sentinels name (and ROLE confirms); a
-    // connection idle for more than a second is checked with ROLE before it is lent, so a failover never
-    // lends a connection to the demoted master for long (redigo's sentinel TestRole pattern).
+    // redis-sentinel:// URLs: each dial goes to the master the sentinels name (and ROLE confirms). A
+    // connection is lent only while the master it was dialed to is still the one the sentinels name (a
+    // +switch-master subscription and a periodic check keep that current): a demoted master keeps saying
+    // "master" in ROLE for seconds, so ROLE alone would lend it. Connections idle for more than a second
+    // are also checked with ROLE (redigo's sentinel TestRole pattern).
     private static Pool ForSentinel(Sentinel sentinel, DialOptions options)
     {
         var pool = new Pool { Database = options.Database };
-        pool.Dial = () => sentinel.DialMaster(options);
-        pool.DialAsync = cancellationToken => sentinel.DialMasterAsync(options, cancellationToken);
-        pool.TestOnBorrow = (conn, returned) => DateTimeOffset.UtcNow - returned < TimeSpan.FromSeconds(1) || Sentinel.TestRole(conn, "master");
+        CancellationToken disposal = pool._disposal.Token;
+        var dialedTo = new System.Runtime.CompilerServices.ConditionalWeakTable<IConn, string>();
+        var master = new StrongBox<string?>(null);
+        var watch = new SentinelWatch(sentinel, address => Volatile.Write(ref master.Value, address), logger: null);
+        watch.Start(TimeSpan.FromSeconds(2));
+        disposal.Register(() => _ = watch.DisposeAsync().AsTask());
+        pool.Dial = () =>
+        {
+            string address = sentinel.MasterAddress(disposal);
+            Volatile.Write(ref master.Value, address);
+            IConn conn = Conn.DialCore("tcp", address, options, disposal);
+            dialedTo.AddOrUpdate(conn, address);
+            return conn;
+        };
+        pool.DialAsync = async cancellationToken =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal);
+            string address = await sentinel.MasterAddressAsync(linked.Token).ConfigureAwait(false);
+            Volatile.Write(ref master.Value, address);
+            IConn conn = await Conn.DialAsync("tcp", address, options, linked.Token).ConfigureAwait(false);
+            dialedTo.AddOrUpdate(conn, address);
+            return conn;
+        };
+        pool.TestOnBorrow = (conn, returned) =>
+            dialedTo.TryGetValue(conn, out string? address)
+            && string.Equals(address, Volatile.Read(ref master.Value), StringComparison.OrdinalIgnoreCase)
+            && (DateTimeOffset.UtcNow - returned < TimeSpan.FromSeconds(1) || Sentinel.TestRole(conn, "master"));
         return pool;
     }
 
