@@ -144,7 +144,8 @@ public sealed class Sentinel
                     (lastRoleError is null ? "." : $": {lastRoleError.Message}"), lastRoleError);
             }
             if (async) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            else Thread.Sleep(delay);
+            else if (!cancellationToken.CanBeCanceled) Thread.Sleep(delay);
+            else if (cancellationToken.WaitHandle.WaitOne(delay)) cancellationToken.ThrowIfCancellationRequested(); // a client's reconnect: stop when told
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }
     }
