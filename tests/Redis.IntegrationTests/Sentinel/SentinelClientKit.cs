@@ -65,6 +65,33 @@ internal static class SentinelClientKit
         return null;
     });
 
+    /// <summary>
+    /// The first moment <paramref name="node"/> answered ROLE <c>master</c> (polled every 2 ms; Sentinel's reconfiguration
+    /// kills normal clients, so the poller dials again), or null after <paramref name="timeout"/>.
+    /// </summary>
+    public static Task<TimeSpan?> WatchPromotionAsync(LocalSentinelSet set, LocalSentinelNode node, Stopwatch clock, TimeSpan timeout) => Task.Run(async () =>
+    {
+        var limit = Stopwatch.StartNew();
+        while (limit.Elapsed < timeout)
+        {
+            try
+            {
+                await using IConn conn = await Conn.DialAsync("tcp", node.Address, Bounded with { Password = set.Options.DataPassword });
+                while (limit.Elapsed < timeout)
+                {
+                    if (Text(((object?[])(await conn.DoAsync("ROLE", [], CancellationToken.None))!)[0]) == "master") return (TimeSpan?)clock.Elapsed;
+                    await Task.Delay(2);
+                }
+            }
+            catch (RedisConnectionException)
+            {
+                // Killed by Sentinel's CLIENT KILL: dial again.
+            }
+        }
+
+        return null;
+    });
+
     public static string Ms(TimeSpan? t) => t is { } v ? v.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms" : "n/a";
 }
 
