@@ -30,11 +30,11 @@ public sealed partial class RedisClient
         (dialOptions, clientOptions) = Validate(dialOptions, clientOptions);
         RedisClient? client = null;
         // Subscribe to +switch-master before the first question, so no switch is missed in between.
-        var watch = new SentinelWatch(sentinel, address => client?.SwitchMaster(address), clientOptions.Logger);
+        var watch = new SentinelWatch(sentinel, address => client?.SwitchMaster(address), clientOptions.Logger, dialOptions);
         watch.Start(TimeSpan.FromSeconds(2));
         try
         {
-            string address = sentinel.MasterAddress();
+            string address = sentinel.MasterAddress(dialOptions, CancellationToken.None);
             client = new RedisClient("tcp", address, $"sentinel {sentinel.MasterName}", dialOptions, clientOptions)
             {
                 _sentinel = sentinel,
@@ -59,7 +59,7 @@ public sealed partial class RedisClient
     {
         ArgumentNullException.ThrowIfNull(sentinel);
         // The first master is found before the client exists; the reader thread dials it (as ConnectAsync does).
-        await sentinel.MasterAddressAsync(cancellationToken).ConfigureAwait(false);
+        await sentinel.MasterAddressAsync(dialOptions ?? DialOptions.Default, cancellationToken).ConfigureAwait(false);
         return await Task.Run(() => Connect(sentinel, dialOptions, clientOptions), cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,7 +77,7 @@ public sealed partial class RedisClient
         Volatile.Write(ref _dialWake, wake);
         try
         {
-            string address = _sentinel.MasterAddress(wake.Token);
+            string address = _sentinel.MasterAddress(_dialOptions, wake.Token);
             Volatile.Write(ref _address, address);
             return address;
         }
