@@ -15,6 +15,22 @@ public class SentinelClientCredentialsTests(ITestOutputHelper output)
     private const string DataPassword = "data-secret-7";
     private const string SentinelPassword = "sentinel-secret-8";
 
+    [SkippableFact]
+    public async Task SentinelUrl_WithADataPassword_ConnectsAndPools_OnPasswordProtectedDataNodes()
+    {
+        await using LocalSentinelSet set = await DedicatedSentinelSet.StartAsync(options: new LocalSentinelOptions { DataPassword = DataPassword, Log = Log });
+        string url = $"redis-sentinel://:{DataPassword}@{string.Join(",", set.SentinelAddresses)}#{set.MasterName}";
+        string key = SentinelFixture.Key("url-password");
+        await using (RedisClient client = RedisClient.Connect(url))
+        {
+            await client.DoAsync("SET", key, "v");
+        }
+
+        using Pool pool = Pool.Create(url);
+        await using IConnWithTimeout conn = await pool.GetAsync();
+        Assert.Equal("v", Text(await conn.DoAsync("GET", [key], CancellationToken.None)));
+    }
+
     private void Log(string line)
     {
         output.WriteLine(line);
@@ -44,6 +60,23 @@ public class SentinelClientCredentialsTests(ITestOutputHelper output)
         using (var pool = new Pool { Dial = () => sentinel.DialMaster(dataOptions), TestOnBorrow = (c, _) => RedisSentinel.TestRole(c, "master") })
         {
             using IConnWithTimeout conn = pool.Get();
+            Assert.Equal("v", Text(conn.Do("GET", key)));
+        }
+
+        // Without DataNodeDialOptions, the ROLE check uses the data options the client or the pool dials with.
+        var dataFromCaller = new RedisSentinel(set.SentinelAddresses, set.MasterName, sentinelOptions);
+        await using (RedisClient client = RedisClient.Connect(dataFromCaller, dataOptions))
+        {
+            Assert.Equal("v", Text(await client.DoAsync("GET", key)));
+        }
+
+        await using (IConn conn = dataFromCaller.DialMaster(dataOptions))
+        {
+            Assert.Equal("v", Text(conn.Do("GET", key)));
+        }
+
+        await using (IConn conn = await dataFromCaller.DialMasterAsync(dataOptions))
+        {
             Assert.Equal("v", Text(conn.Do("GET", key)));
         }
 
