@@ -75,11 +75,14 @@ public sealed partial class RedisClient
         if (_sentinel is null) return _address;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         Volatile.Write(ref _dialWake, wake);
+        string known = Volatile.Read(ref _address);
         try
         {
             string address = _sentinel.MasterAddress(_dialOptions, wake.Token);
-            Volatile.Write(ref _address, address);
-            return address;
+            // A switch during the query wins: the answer may predate it (the old master still confirms its role
+            // until Sentinel demotes it), and must not overwrite the address the switch named.
+            string current = Interlocked.CompareExchange(ref _address, address, known);
+            return ReferenceEquals(current, known) ? address : current;
         }
         catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
         {
