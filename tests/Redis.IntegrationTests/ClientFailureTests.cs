@@ -90,7 +90,7 @@ public class ClientFailureTests(ServerFixture fixture, ITestOutputHelper output)
         Assert.NotEqual(firstId, Reply.Int64(client.Do("CLIENT", "ID")));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task CallersTimedOutOrCancelledBehindASlowCommand_LeaveTheConnectionInStep(bool cancel)

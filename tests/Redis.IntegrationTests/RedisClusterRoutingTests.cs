@@ -267,13 +267,19 @@ public class RedisClusterRoutingTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.StartsWith("script-", Text(cluster.Do("EVAL", source, 1, key)));
         Assert.StartsWith("script-", Text(await cluster.DoAsync("EVALSHA", script.Hash, 1, key))); // EVAL cached it on the key's owner
 
-        // Script takes an IConn, not IRedisClient: on the key owner's dedicated connection its EVALSHA -> NOSCRIPT -> EVAL path works.
+        // Script through the cluster itself: EVALSHA routed by its key, NOSCRIPT there, then EVAL (which caches it on that node).
         var fresh = new Script(1, $"return KEYS[1] .. '-{Guid.NewGuid():N}'");
+        Assert.StartsWith(key + "-", Text(fresh.Do(cluster, key)));
+        Assert.StartsWith(key + "-", Text(cluster.Do("EVALSHA", fresh.Hash, 1, key)));
+        var freshAsync = new Script(1, $"return KEYS[1] .. '-async-{Guid.NewGuid():N}'");
+        Assert.StartsWith(key + "-async-", Text(await freshAsync.DoAsync(cluster, [key])));
+
+        // And on the key owner's dedicated connection (Script over IConn).
+        var onConn = new Script(1, $"return KEYS[1] .. '-conn-{Guid.NewGuid():N}'");
         using (IConnWithTimeout conn = cluster.GetDedicated(key))
         {
-            Assert.StartsWith(key + "-", Text(fresh.Do(conn, key)));
+            Assert.StartsWith(key + "-conn-", Text(onConn.Do(conn, key)));
         }
-        Assert.StartsWith(key + "-", Text(cluster.Do("EVALSHA", fresh.Hash, 1, key)));
 
         // SCRIPT LOAD goes to every node (all_nodes), so EVALSHA then works for keys of any slot.
         var loaded = new Script(0, $"return 'loaded-{Guid.NewGuid():N}'");

@@ -60,7 +60,7 @@ public class Resp3Tests(ServerFixture fixture)
         Assert.Null(await c.Do(useAsync, "ZSCORE", ServerFixture.Key("missing"), "m"));
     }
 
-    [Theory, MemberData(nameof(Modes))]
+    [SkippableTheory, MemberData(nameof(Modes))]
     public async Task LuaTypes_MapToBooleansBigNumbersAndVerbatim(bool useAsync)
     {
         await using IConn c = await Dial3(useAsync);

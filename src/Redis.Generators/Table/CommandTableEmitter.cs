@@ -83,6 +83,7 @@ internal static class CommandTableEmitter
         Column(sb, i1, "byte", "RequestPolicies", "The request_policy tip (global::Redis.RequestPolicy).", commands.Select(c => Policy("global::Redis.RequestPolicy", "request_policy:", c.Tips, RequestPolicyNames)));
         Column(sb, i1, "byte", "ResponsePolicies", "The response_policy tip (global::Redis.ResponsePolicy).", commands.Select(c => Policy("global::Redis.ResponsePolicy", "response_policy:", c.Tips, ResponsePolicyNames)));
         Column(sb, i1, "byte", "Kinds", "0 command, 1 container, 2 subcommand.", commands.Select(c => c.IsContainer ? "1" : c.Container is not null ? "2" : "0"));
+        Column(sb, i1, "byte", "Nondeterministic", "1 when the nondeterministic_output tip is set (the reply may differ for the same data: never cached).", commands.Select(c => c.Tips.Contains("nondeterministic_output") ? "1" : "0"));
 
         var starts = new List<string>();
         var specs = new List<string>();

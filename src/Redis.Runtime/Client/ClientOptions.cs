@@ -70,6 +70,14 @@ public sealed record ClientOptions
     /// </summary>
     public Action<RedisPush>? PushHandler { get; init; }
 
+    /// <summary>
+    /// Client-side caching for reads through <see cref="RedisClient.Cached(TimeSpan)"/> and
+    /// <see cref="RedisClient.DoCached"/>: the shared connection turns on server-assisted tracking
+    /// (<c>CLIENT TRACKING ON OPTIN</c>; on RESP2 with a REDIRECT to an invalidation connection of its own)
+    /// and applies the server's invalidations as they arrive. <c>null</c> (the default): no cache.
+    /// </summary>
+    public CacheOptions? Cache { get; init; }
+
     /// <summary>Receives connection events: connected, connection lost, reconnect attempts, push handler failures. Optional.</summary>
     public ILogger? Logger { get; init; }
 
@@ -88,6 +96,7 @@ public sealed record ClientOptions
         if (ReconnectDelay < TimeSpan.Zero) throw new ArgumentException("ReconnectDelay must not be negative.", nameof(ReconnectDelay));
         if (MaxReconnectDelay < TimeSpan.Zero) throw new ArgumentException("MaxReconnectDelay must not be negative.", nameof(MaxReconnectDelay));
         if (MaxDedicatedConnections < 0) throw new ArgumentException("MaxDedicatedConnections must not be negative.", nameof(MaxDedicatedConnections));
+        Cache?.Validate();
         if (MaxIdleDedicatedConnections < 0) throw new ArgumentException("MaxIdleDedicatedConnections must not be negative.", nameof(MaxIdleDedicatedConnections));
     }
 

@@ -13,6 +13,9 @@ namespace Redis;
 /// <param name="DedicatedCommands">Commands routed to dedicated connections (blocking commands).</param>
 public readonly record struct ClientStats(long Commands, long Writes, long BytesWritten, long Replies, long Reconnects, long DedicatedCommands)
 {
+    /// <summary>The client-side cache's counters, when <see cref="ClientOptions.Cache"/> is set.</summary>
+    public CacheStats? Cache { get; init; }
+
     /// <summary>The mean number of commands per socket write (0 before the first write).</summary>
     public double CommandsPerWrite => Writes == 0 ? 0 : (double)Commands / Writes;
 }

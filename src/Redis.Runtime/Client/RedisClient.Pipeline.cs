@@ -107,6 +107,7 @@ public sealed partial class RedisClient
                 _active.Truncate(before); // a command too large for a buffer may fail part-way
                 throw;
             }
+            if (_cache is not null) EvictWrittenKeys(default, _active.WrittenSpan[before..]);
             _queued.Enqueue(operation);
             _commands++;
             flush = ClaimFlushLocked(operation.IsSynchronous);

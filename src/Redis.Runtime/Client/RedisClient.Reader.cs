@@ -74,6 +74,7 @@ public sealed partial class RedisClient
             {
                 Exception cause = ReadUntilFailure(transport);
                 transport.Abort(cause);
+                _cache?.InvalidateAll(); // the connection's tracking ended with it
                 bool disposed = FailInFlight(cause);
                 transport.ReleaseBuffers();
                 if (disposed) return;
@@ -100,7 +101,7 @@ public sealed partial class RedisClient
         Exception? error = null;
         try
         {
-            transport = Open(_network, DialAddress(), _dialOptions, _lifetime.Token);
+            transport = Open(_network, DialAddress(), ConnectOptions(), _lifetime.Token);
         }
         catch (Exception ex)
         {
@@ -191,6 +192,7 @@ public sealed partial class RedisClient
 
     private void DeliverPush(ReadOnlySpan<byte> frame)
     {
+        if (_cache is not null) ApplyCachePush(frame);
         if (_pushHandler is null) return;
         var reader = new RespReader(frame);
         var push = (RedisPush)reader.ReadObject()!;
@@ -244,7 +246,7 @@ public sealed partial class RedisClient
             Exception? error = null;
             try
             {
-                transport = Open(_network, DialAddress(), _dialOptions, _lifetime.Token);
+                transport = Open(_network, DialAddress(), ConnectOptions(), _lifetime.Token);
             }
             catch (Exception ex)
             {

@@ -42,7 +42,7 @@ public sealed partial class RedisClient
                 _dialed = new DialedConnections(),
             };
             client._pool = Track(client._pool, client._dialed);
-            ClientTransport transport = Open("tcp", address, dialOptions, CancellationToken.None);
+            ClientTransport transport = Open("tcp", address, client.ConnectOptions(), CancellationToken.None);
             client.Start(transport);
             return client;
         }

@@ -124,6 +124,7 @@ public sealed partial class RedisClient
                     return null;
                 }
             }
+            if (_cache is not null) EvictWrittenKeys(info, writer.WrittenSpan[before..]);
             _queued.Enqueue(operation);
             _commands++;
             flush = ClaimFlushLocked(operation.IsSynchronous);

@@ -133,6 +133,7 @@ public sealed partial class RedisClient : IRedisClient
         _logger = options.Logger;
         _pushHandler = options.PushHandler ?? dialOptions.PushHandler;
         _timeoutMs = options.CommandTimeoutMilliseconds;
+        _cache = options.Cache is null ? null : new ClientCache(options.Cache);
         _pool = CreatePool(network, address);
         StartStallWatchdog();
     }
@@ -151,7 +152,7 @@ public sealed partial class RedisClient : IRedisClient
         var client = new RedisClient(network, address, $"{network} {address}", dialOptions, clientOptions);
         try
         {
-            ClientTransport transport = Open(network, address, dialOptions, CancellationToken.None);
+            ClientTransport transport = Open(network, address, client.ConnectOptions(), CancellationToken.None);
             client.Start(transport);
             return client;
         }
@@ -242,7 +243,7 @@ public sealed partial class RedisClient : IRedisClient
         {
             lock (_writeLock)
             {
-                return new ClientStats(_commands, _writes, _bytesWritten, Volatile.Read(ref _replies), _reconnects, Interlocked.Read(ref _dedicatedCommands));
+                return new ClientStats(_commands, _writes, _bytesWritten, Volatile.Read(ref _replies), _reconnects, Interlocked.Read(ref _dedicatedCommands)) { Cache = _cache?.Stats };
             }
         }
     }
@@ -331,6 +332,7 @@ public sealed partial class RedisClient : IRedisClient
         }
         _disposeSignal.Set();
         _lifetime.Cancel();   // closes the socket of a dial in progress (runs no user code)
+        _invalidations?.Dispose();
         StopStallWatchdog();
         transport?.Abort(new ObjectDisposedException(nameof(RedisClient), "The client was disposed."));
         attempt?.TrySetException(new ObjectDisposedException(nameof(RedisClient), "The client was disposed while connecting."));

@@ -37,6 +37,9 @@ public sealed record ClusterOptions
     /// <summary>Receives node connection events and topology changes. Optional.</summary>
     public ILogger? Logger { get; init; }
 
+    /// <summary>Client-side caching on every node's connection (each node's cache is kept coherent by that node); see <see cref="ClientOptions.Cache"/>.</summary>
+    public CacheOptions? Cache { get; init; }
+
     /// <summary>Where read-only commands go. Default <see cref="ReadFrom.Master"/>.</summary>
     public ReadFrom ReadFrom { get; init; } = ReadFrom.Master;
 
@@ -78,5 +81,6 @@ public sealed record ClusterOptions
         MaxIdleDedicatedConnections = MaxIdleDedicatedConnections,
         PushHandler = PushHandler,
         Logger = Logger,
+        Cache = Cache,
     };
 }

@@ -60,6 +60,55 @@ public sealed partial class RedisCluster
     /// </summary>
     public ShardedPubSub CreateShardedPubSub() => new(this);
 
+    /// <summary>
+    /// The typed API with client-side caching (<see cref="ClusterOptions.Cache"/>): cacheable reads are served
+    /// from the cache of their key's node, kept coherent by that node; everything else is routed as usual.
+    /// See <see cref="RedisClient.Cached(TimeSpan)"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The cluster has no cache.</exception>
+    public IRedisCommands Cached(TimeSpan ttl) => IRedisCommands.Create(CachingExecutor(ttl));
+
+    /// <summary>As <see cref="Do"/>, answered from the cache when the command is a cacheable read.</summary>
+    public object? DoCached(TimeSpan ttl, string command, params object?[] args)
+        => CachingExecutor(ttl).Execute<UntypedCommand, ObjectParser, object?>(Untyped(command, args), default);
+
+    /// <summary>The asynchronous twin of <see cref="DoCached"/>.</summary>
+    public ValueTask<object?> DoCachedAsync(TimeSpan ttl, string command, IReadOnlyList<object?> args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return CachingExecutor(ttl).ExecuteAsync<UntypedCommand, ObjectParser, object?>(Untyped(command, args as object?[] ?? [.. args]), default, cancellationToken);
+    }
+
+    /// <summary>The client-side cache counters summed over the nodes (null without <see cref="ClusterOptions.Cache"/>).</summary>
+    public CacheStats? CacheStats
+    {
+        get
+        {
+            if (_options.Cache is null) return null;
+            RedisClient[] clients;
+            lock (_nodesLock) clients = [.. _masterClients.Values];
+            long hits = 0, misses = 0, invalidations = 0, evictions = 0, entries = 0, bytes = 0;
+            foreach (RedisClient client in clients)
+            {
+                if (client.Stats.Cache is not { } stats) continue;
+                hits += stats.Hits;
+                misses += stats.Misses;
+                invalidations += stats.Invalidations;
+                evictions += stats.Evictions;
+                entries += stats.Entries;
+                bytes += stats.Bytes;
+            }
+            return new CacheStats(hits, misses, invalidations, evictions, entries, bytes);
+        }
+    }
+
+    private ClusterCachedExecutor CachingExecutor(TimeSpan ttl)
+    {
+        if (_options.Cache is null) throw new InvalidOperationException("This cluster client has no cache: set ClusterOptions.Cache to a CacheOptions.");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero);
+        return new ClusterCachedExecutor(this, ttl);
+    }
+
     /// <summary>The master a slot's commands go to now (as last seen; MOVED corrects it).</summary>
     internal RedisClient MasterOfSlot(int slot) => NodeFor(new Route(RouteKind.Slot, slot, false, default));
 

@@ -19,8 +19,8 @@ public sealed partial class RedisCluster
     {
         Route route = RouteOf(command);
         if (route.Kind is RouteKind.Slot or RouteKind.AnyMaster) return ExecuteRouted<TCommand, TParser, TResult>(command, parser, route);
-        object? reply = RunMultiNodeAsync(route, Arguments(command), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        return ParseMerged<TParser, TResult>(parser, reply);
+        // Several nodes (or a question to one first): the parts run concurrently; this thread waits for them.
+        return RunMultiNodeAsync(route, Encode(command), CancellationToken.None).AsTask().GetAwaiter().GetResult().Parse<TParser, TResult>(parser);
     }
 
     /// <summary>The asynchronous twin of <see cref="Execute{TCommand, TParser, TResult}"/>.</summary>
@@ -33,7 +33,7 @@ public sealed partial class RedisCluster
         try
         {
             route = RouteOf(command);
-            if (route.Kind is not (RouteKind.Slot or RouteKind.AnyMaster)) return ExecuteMultiNodeAsync<TParser, TResult>(route, Arguments(command), parser, cancellationToken);
+            if (route.Kind is not (RouteKind.Slot or RouteKind.AnyMaster)) return ExecuteMultiNodeAsync<TParser, TResult>(route, Encode(command), parser, cancellationToken);
             node = NodeFor(route);
         }
         catch (Exception ex)

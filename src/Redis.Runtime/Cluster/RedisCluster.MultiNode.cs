@@ -1,41 +1,44 @@
-using System.Text;
-
 namespace Redis;
 
 // The paths that touch several nodes, or need a node to tell the keys: split multi-key commands, fan-out
-// commands, commands the table does not know or whose keys only the server can find. They work on the
-// command's arguments as byte arrays (a copy, off the single-slot hot path) and merge object replies by
-// the command's response_policy; typed callers get the merged reply through their parser.
+// commands, commands the table does not know or whose keys only the server can find. They work on one
+// copy of the encoded command (sub-commands select its arguments, nothing else is copied). A split
+// MGET's replies are merged as RESP, in key order, and read once by the caller's parser; aggregated
+// replies (sums, all-succeeded...) go through objects, as they are small.
 public sealed partial class RedisCluster
 {
-    private static byte[][] Arguments<TCommand>(scoped in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
+    private static EncodedCommand Encode<TCommand>(scoped in TCommand command) where TCommand : struct, IRespCommand, allows ref struct
     {
         RespWriter writer = Scratch();
         command.WriteTo(writer);
-        ReadOnlySpan<byte> encoded = writer.WrittenSpan;
-        var ranges = new Range[CommandArgs.CountOf(encoded)];
-        CommandArgs args = CommandArgs.Parse(encoded, ranges);
-        var argv = new byte[args.Count][];
-        for (int i = 0; i < argv.Length; i++) argv[i] = args[i].ToArray();
-        return argv;
+        return EncodedCommand.From(writer.WrittenSpan);
     }
 
-    private async ValueTask<TResult> ExecuteMultiNodeAsync<TParser, TResult>(Route route, byte[][] argv, TParser parser, CancellationToken cancellationToken)
+    private async ValueTask<TResult> ExecuteMultiNodeAsync<TParser, TResult>(Route route, EncodedCommand command, TParser parser, CancellationToken cancellationToken)
         where TParser : struct, IRespParser<TResult>
     {
-        object? reply = await RunMultiNodeAsync(route, argv, cancellationToken).ConfigureAwait(false);
-        return ParseMerged<TParser, TResult>(parser, reply);
+        Merged merged = await RunMultiNodeAsync(route, command, cancellationToken).ConfigureAwait(false);
+        return merged.Parse<TParser, TResult>(parser);
     }
 
-    private static TResult ParseMerged<TParser, TResult>(TParser parser, object? reply) where TParser : struct, IRespParser<TResult>
+    /// <summary>A merged reply: RESP bytes (read by the caller's parser), or an aggregated object.</summary>
+    private readonly record struct Merged(byte[]? Raw, object? Value)
     {
-        using var writer = new RespWriter();
-        writer.WriteReply(reply);
-        var reader = new RespReader(writer.WrittenSpan);
-        return parser.Parse(ref reader);
+        public TResult Parse<TParser, TResult>(TParser parser) where TParser : struct, IRespParser<TResult>
+        {
+            if (Raw is not null)
+            {
+                var reader = new RespReader(Raw);
+                return parser.Parse(ref reader);
+            }
+            using var writer = new RespWriter();
+            writer.WriteReply(Value);
+            var objectReader = new RespReader(writer.WrittenSpan);
+            return parser.Parse(ref objectReader);
+        }
     }
 
-    private async ValueTask<object?> RunMultiNodeAsync(Route route, byte[][] argv, CancellationToken cancellationToken)
+    private async ValueTask<Merged> RunMultiNodeAsync(Route route, EncodedCommand command, CancellationToken cancellationToken)
     {
         for (int pass = 0; ; pass++)
         {
@@ -45,127 +48,153 @@ public sealed partial class RedisCluster
                     throw CrossSlotError(route);
                 case RouteKind.Split:
                     Interlocked.Increment(ref _splits);
-                    return await SplitAsync(route.Info, argv, cancellationToken).ConfigureAwait(false);
+                    return await SplitAsync(route.Info, command, cancellationToken).ConfigureAwait(false);
                 case RouteKind.AllMasters:
                 case RouteKind.AllNodes:
                     Interlocked.Increment(ref _fanOuts);
-                    return await FanOutAsync(route, argv, cancellationToken).ConfigureAwait(false);
+                    return new Merged(null, await FanOutAsync(route, command, cancellationToken).ConfigureAwait(false));
                 case RouteKind.Slot:
                 case RouteKind.AnyMaster:
-                    return await RunOnRouteAsync(route, argv, cancellationToken).ConfigureAwait(false);
+                    return new Merged(await RunOnRouteAsync(route, command.All(), cancellationToken).ConfigureAwait(false), null);
                 case RouteKind.AskServer when pass == 0:
-                    route = await RouteWithServerAsync(route, argv, cancellationToken).ConfigureAwait(false);
+                    route = await RouteWithServerAsync(route, command, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    return await RunOnRouteAsync(route with { Kind = RouteKind.AnyMaster }, argv, cancellationToken).ConfigureAwait(false);
+                    return new Merged(await RunOnRouteAsync(route with { Kind = RouteKind.AnyMaster }, command.All(), cancellationToken).ConfigureAwait(false), null);
             }
         }
     }
 
-    private ValueTask<object?> RunOnRouteAsync(Route route, byte[][] argv, CancellationToken cancellationToken)
+    // One (sub-)command on its route, with redirects; its reply as RESP bytes.
+    private ValueTask<byte[]> RunOnRouteAsync(Route route, EncodedCommand.Part part, CancellationToken cancellationToken)
     {
-        var command = new UntypedCommand(Encoding.UTF8.GetString(argv[0]), [.. argv.Skip(1)]);
         RedisClient node = NodeFor(route);
-        ValueTask<object?> first = node.ExecuteAsync<UntypedCommand, ObjectParser, object?>(command, default, cancellationToken);
-        return ExecuteRoutedAsync<UntypedCommand, ObjectParser, object?>(first, node, command, default, route, cancellationToken);
+        ValueTask<byte[]> first = node.ExecuteAsync<EncodedCommand.Part, RawReplyParser, byte[]>(part, default, cancellationToken);
+        return first.IsCompletedSuccessfully ? first : ExecuteRoutedAsync<EncodedCommand.Part, RawReplyParser, byte[]>(first, node, part, default, route, cancellationToken);
     }
 
     // MGET/MSET/DEL/...: one sub-command per slot (keys with their step's arguments, in the caller's order),
     // all in flight at once, merged by the response policy (MGET's values back in key order).
-    private async ValueTask<object?> SplitAsync(CommandInfo info, byte[][] argv, CancellationToken cancellationToken)
+    private async ValueTask<Merged> SplitAsync(CommandInfo info, EncodedCommand command, CancellationToken cancellationToken)
     {
-        int[] keys = new int[argv.Length];
-        var args = CommandArgs.Parse(Encode(argv), new Range[argv.Length]);
-        KeyFinder.Find(info, args, keys, includeNotKeys: true, out int keyCount);
+        int[] keys = new int[command.Count];
+        KeyFinder.Find(info, command.View(new Range[command.Count]), keys, includeNotKeys: true, out int keyCount);
         int step = info.KeySpecs[0].KeyStep <= 0 ? 1 : info.KeySpecs[0].KeyStep;
         int head = keys[0]; // the name words (and anything before the first key)
 
-        var groups = new Dictionary<int, List<int>>();
-        var order = new List<int>();
+        var groupOfSlot = new Dictionary<int, int>();
+        var members = new List<List<int>>();   // per group: the key numbers (0..keyCount) it carries
+        var slots = new List<int>();
         for (int i = 0; i < keyCount; i++)
         {
-            int slot = Slot(argv[keys[i]]);
-            if (!groups.TryGetValue(slot, out List<int>? members))
+            int slot = Slot(command[keys[i]]);
+            if (!groupOfSlot.TryGetValue(slot, out int group))
             {
-                groups.Add(slot, members = []);
-                order.Add(slot);
+                groupOfSlot.Add(slot, group = members.Count);
+                members.Add([]);
+                slots.Add(slot);
             }
-            members.Add(i);
+            members[group].Add(i);
         }
 
-        var tasks = new Task<object?>[order.Count];
-        for (int g = 0; g < order.Count; g++)
+        var pending = new ValueTask<byte[]>[members.Count];
+        for (int g = 0; g < members.Count; g++)
         {
-            List<int> members = groups[order[g]];
-            var sub = new List<byte[]>(head + members.Count * step);
-            for (int i = 0; i < head; i++) sub.Add(argv[i]);
-            foreach (int member in members)
+            var indexes = new int[head + members[g].Count * step];
+            for (int i = 0; i < head; i++) indexes[i] = i;
+            int at = head;
+            foreach (int member in members[g])
             {
-                for (int j = 0; j < step; j++) sub.Add(argv[keys[member] + j]);
+                for (int j = 0; j < step; j++) indexes[at++] = keys[member] + j;
             }
-            var route = new Route(RouteKind.Slot, order[g], info.IsReadOnly, info);
-            tasks[g] = RunOnRouteAsync(route, [.. sub], cancellationToken).AsTask();
+            pending[g] = RunOnRouteAsync(new Route(RouteKind.Slot, slots[g], info.IsReadOnly, info), command.Select(indexes), cancellationToken);
         }
-        object?[] replies = await WhenAllOrFirstError(tasks).ConfigureAwait(false);
+        byte[][] replies = await AwaitAll(pending).ConfigureAwait(false);
 
-        if (info.ResponsePolicy == ResponsePolicy.Default)
+        if (info.ResponsePolicy != ResponsePolicy.Default)
         {
-            // Arrays in key order (MGET): put each group's values back where its keys were.
-            var merged = new object?[keyCount];
-            for (int g = 0; g < order.Count; g++)
-            {
-                List<int> members = groups[order[g]];
-                if (replies[g] is not object?[] values || values.Length != members.Count)
-                {
-                    throw new RedisProtocolException($"{info.Name}: a split part returned {Describe(replies[g])} for {members.Count} keys.");
-                }
-                for (int i = 0; i < members.Count; i++) merged[members[i]] = values[i];
-            }
-            return merged;
+            var values = new object?[replies.Length];
+            for (int g = 0; g < replies.Length; g++) values[g] = new RespReader(replies[g]).ReadObject();
+            return new Merged(null, Merge(info, values));
         }
-        return Merge(info, replies);
+
+        // Arrays in key order (MGET): each group's elements go back where its keys were, as RESP.
+        var elements = new (int Group, int Start, int Length)[keyCount];
+        for (int g = 0; g < replies.Length; g++)
+        {
+            var reader = new RespReader(replies[g]);
+            RespType type = reader.PeekType();
+            int count = type is RespType.Array or RespType.Set ? reader.ReadAggregateHeader(out _) : -1;
+            if (count != members[g].Count)
+            {
+                throw new RedisProtocolException($"{info.Name}: a split part returned {type} ({count}) for {members[g].Count} keys.");
+            }
+            for (int i = 0; i < count; i++)
+            {
+                int start = reader.Position;
+                reader.Skip();
+                elements[members[g][i]] = (g, start, reader.Position - start);
+            }
+        }
+        using var merged = new RespWriter(Math.Max(64, replies.Sum(r => r.Length) + 16));
+        merged.WriteArrayHeader(keyCount);
+        foreach ((int group, int start, int length) in elements) merged.WriteRaw(replies[group].AsSpan(start, length));
+        return new Merged(merged.WrittenSpan.ToArray(), null);
+    }
+
+    // Awaits every part (each exactly once) and throws the first failure after all have ended.
+    private static async ValueTask<byte[][]> AwaitAll(ValueTask<byte[]>[] pending)
+    {
+        var results = new byte[pending.Length][];
+        Exception? first = null;
+        for (int i = 0; i < pending.Length; i++)
+        {
+            try
+            {
+                results[i] = await pending[i].ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                first ??= ex;
+            }
+        }
+        if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        return results;
     }
 
     // all_shards / all_nodes: the same command on every master (or node), merged by the response policy.
-    private async ValueTask<object?> FanOutAsync(Route route, byte[][] argv, CancellationToken cancellationToken)
+    private async ValueTask<object?> FanOutAsync(Route route, EncodedCommand command, CancellationToken cancellationToken)
     {
         RouteTable routes = Volatile.Read(ref _routes);
         RedisClient[] targets = route.Kind == RouteKind.AllNodes ? [.. routes.Masters, .. routes.ReplicaEndpoints.Select(MasterClient)] : routes.Masters;
         if (targets.Length == 0) targets = [AnyMaster(routes)];
-        var command = new UntypedCommand(Encoding.UTF8.GetString(argv[0]), [.. argv.Skip(1)]);
-        var tasks = new Task<object?>[targets.Length];
-        for (int i = 0; i < targets.Length; i++)
-        {
-            tasks[i] = RunOnNodeAsync(targets[i], command, cancellationToken);
-        }
+        EncodedCommand.Part all = command.All();
+        var pending = new ValueTask<byte[]>[targets.Length];
+        for (int i = 0; i < targets.Length; i++) pending[i] = targets[i].ExecuteAsync<EncodedCommand.Part, RawReplyParser, byte[]>(all, default, cancellationToken);
         if (route.Info.ResponsePolicy == ResponsePolicy.OneSucceeded)
         {
-            await Task.WhenAll(tasks.Select(t => t.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
-            Task<object?>? success = tasks.FirstOrDefault(t => t.IsCompletedSuccessfully);
-            return success is not null ? success.Result : await tasks[0].ConfigureAwait(false);
-        }
-        object?[] replies = await WhenAllOrFirstError(tasks).ConfigureAwait(false);
-        return Merge(route.Info, replies);
-    }
-
-    private static async Task<object?> RunOnNodeAsync(RedisClient node, UntypedCommand command, CancellationToken cancellationToken)
-        => await node.ExecuteAsync<UntypedCommand, ObjectParser, object?>(command, default, cancellationToken).ConfigureAwait(false);
-
-    private static async Task<object?[]> WhenAllOrFirstError(Task<object?>[] tasks)
-    {
-        try
-        {
-            return await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Task.WhenAll throws the first exception in task order; every part has ended by now.
-            foreach (Task<object?> task in tasks)
+            object? success = null;
+            bool succeeded = false;
+            Exception? first = null;
+            foreach (ValueTask<byte[]> part in pending)
             {
-                if (task.Exception?.InnerException is Exception first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                try
+                {
+                    byte[] raw = await part.ConfigureAwait(false);
+                    if (!succeeded) (success, succeeded) = (new RespReader(raw).ReadObject(), true);
+                }
+                catch (Exception ex)
+                {
+                    first ??= ex;
+                }
             }
-            throw;
+            if (!succeeded) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first!);
+            return success;
         }
+        byte[][] replies = await AwaitAll(pending).ConfigureAwait(false);
+        var values = new object?[replies.Length];
+        for (int i = 0; i < replies.Length; i++) values[i] = new RespReader(replies[i]).ReadObject();
+        return Merge(route.Info, values);
     }
 
     private static object? Merge(CommandInfo info, object?[] replies)
@@ -230,42 +259,27 @@ public sealed partial class RedisCluster
         _ => reply.GetType().Name,
     };
 
-    private static byte[] Encode(byte[][] argv)
-    {
-        using var writer = new RespWriter();
-        writer.WriteArrayHeader(argv.Length);
-        foreach (byte[] arg in argv) writer.WriteBulkString(arg);
-        return writer.WrittenSpan.ToArray();
-    }
-
     // The table cannot tell this command's keys: unknown to the bundled spec (a module, a newer server)
     // or keys only the server can find (SORT ... BY/GET/STORE, MIGRATE ... KEYS). Unknown commands are
     // described once by COMMAND INFO and registered in the table; keys come from COMMAND GETKEYS.
-    private async ValueTask<Route> RouteWithServerAsync(Route route, byte[][] argv, CancellationToken cancellationToken)
+    private async ValueTask<Route> RouteWithServerAsync(Route route, EncodedCommand command, CancellationToken cancellationToken)
     {
         RedisClient node = AnyMaster(Volatile.Read(ref _routes));
         CommandInfo info = route.Info;
         if (!info.IsKnown || info.IsContainer)
         {
-            string name = Encoding.UTF8.GetString(argv[0]);
-            string? sub = info.IsContainer && argv.Length > 1 ? Encoding.UTF8.GetString(argv[1]) : null;
-            CommandInfo registered = await DescribeAsync(node, name, sub, cancellationToken).ConfigureAwait(false);
-            if (registered.IsKnown && !registered.IsContainer)
-            {
-                var args = CommandArgs.Parse(Encode(argv), new Range[argv.Length]);
-                Route again = Classify(registered, args, new int[argv.Length]);
-                if (again.Kind != RouteKind.AskServer) return again;
-                info = registered;
-            }
-            else
-            {
-                return route with { Kind = RouteKind.AnyMaster };
-            }
+            string? sub = info.IsContainer && command.Count > 1 ? System.Text.Encoding.UTF8.GetString(command[1]) : null;
+            CommandInfo registered = await DescribeAsync(node, command.Name, sub, cancellationToken).ConfigureAwait(false);
+            if (!registered.IsKnown || registered.IsContainer) return route with { Kind = RouteKind.AnyMaster };
+            Route again = Classify(registered, command.View(new Range[command.Count]), new int[command.Count]);
+            if (again.Kind != RouteKind.AskServer) return again;
+            info = registered;
         }
         object? reply;
         try
         {
-            reply = await node.DoAsync("COMMAND", ["GETKEYS", .. argv], cancellationToken).ConfigureAwait(false);
+            object?[] getKeys = ["GETKEYS", .. Enumerable.Range(0, command.Count).Select(i => (object?)command[i].ToArray())];
+            reply = await node.DoAsync("COMMAND", getKeys, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException)
         {

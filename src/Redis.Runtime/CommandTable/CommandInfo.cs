@@ -47,6 +47,9 @@ public readonly struct CommandInfo : IEquatable<CommandInfo>
     /// <summary>True when the command may block its connection (BLPOP; XREAD only with BLOCK: see <see cref="CommandTable"/>).</summary>
     public bool IsBlocking => (Flags & CommandFlags.Blocking) != 0 || Effect == ConnectionEffect.Blocks;
 
+    /// <summary>True when the command's reply may differ for the same data (the <c>nondeterministic_output</c> tip: SRANDMEMBER, TIME...); such replies are never cached.</summary>
+    public bool IsNondeterministic => IsKnown && CommandTable.IsNondeterministicAt(Id);
+
     internal ConnectionEffect Effect => IsKnown ? CommandTable.EffectOf(Id) : ConnectionEffect.None;
 
     internal SecretRule Secret => IsKnown ? CommandTable.SecretOf(Id) : SecretRule.None;

@@ -22,6 +22,7 @@ internal static class CommandInfoReader
                 if (Enum.TryParse(Text(word)?.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out CommandFlags flag)) flags |= flag;
             }
         }
+        bool nondeterministic = false;
         RequestPolicy request = RequestPolicy.Default;
         ResponsePolicy response = ResponsePolicy.Default;
         if (entry.Length > 7 && entry[7] is object?[] tips)
@@ -30,6 +31,7 @@ internal static class CommandInfoReader
             {
                 string? text = Text(tip);
                 if (text is null) continue;
+                if (text == "nondeterministic_output") nondeterministic = true;
                 if (text.StartsWith("request_policy:", StringComparison.Ordinal)) Enum.TryParse(Word(text["request_policy:".Length..]), true, out request);
                 if (text.StartsWith("response_policy:", StringComparison.Ordinal)) Enum.TryParse(Word(text["response_policy:".Length..].Replace("agg_", "aggregate_", StringComparison.Ordinal)), true, out response);
             }
@@ -39,7 +41,7 @@ internal static class CommandInfoReader
         {
             foreach (object? spec in specs) keySpecs.Add(ReadKeySpec(spec));
         }
-        return CommandTable.Register(name, (int)arity, flags, keySpecs, request, response);
+        return CommandTable.Register(name, (int)arity, flags, keySpecs, request, response, nondeterministic);
     }
 
     private static KeySpec ReadKeySpec(object? spec)

@@ -88,11 +88,11 @@ public static partial class CommandTable
     /// Adds (or returns the existing entry of) a command the generated table lacks, e.g. a module command
     /// described by a server's <c>COMMAND INFO</c>. Thread-safe; entries are never removed.
     /// </summary>
-    public static CommandInfo Register(string name, int arity, CommandFlags flags, IReadOnlyList<KeySpec> keySpecs, RequestPolicy requestPolicy = RequestPolicy.Default, ResponsePolicy responsePolicy = ResponsePolicy.Default)
+    public static CommandInfo Register(string name, int arity, CommandFlags flags, IReadOnlyList<KeySpec> keySpecs, RequestPolicy requestPolicy = RequestPolicy.Default, ResponsePolicy responsePolicy = ResponsePolicy.Default, bool nondeterministic = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(keySpecs);
-        return AddRegistered(new Registered(name.ToUpperInvariant(), arity, flags, [.. keySpecs], requestPolicy, responsePolicy, ConnectionEffect.None, SecretRule.None));
+        return AddRegistered(new Registered(name.ToUpperInvariant(), arity, flags, [.. keySpecs], requestPolicy, responsePolicy, ConnectionEffect.None, SecretRule.None) { Nondeterministic = nondeterministic });
     }
 
     /// <summary>
@@ -141,6 +141,8 @@ public static partial class CommandTable
 
     internal static ReadOnlySpan<KeySpec> KeySpecsOf(int id)
         => id < GeneratedCount ? s_keySpecs.AsSpan(KeySpecStarts[id], KeySpecStarts[id + 1] - KeySpecStarts[id]) : RegisteredAt(id).KeySpecs;
+
+    internal static bool IsNondeterministicAt(int id) => id < GeneratedCount ? Nondeterministic[id] != 0 : RegisteredAt(id).Nondeterministic;
 
     internal static bool IsContainerAt(int id) => id < GeneratedCount && Kinds[id] == ContainerKind;
 
@@ -243,5 +245,9 @@ public static partial class CommandTable
 
     private sealed record Registered(
         string Name, int Arity, CommandFlags Flags, KeySpec[] KeySpecs, RequestPolicy RequestPolicy, ResponsePolicy ResponsePolicy,
-        ConnectionEffect Effect, SecretRule Secret);
+        ConnectionEffect Effect, SecretRule Secret)
+    {
+        /// <summary>The nondeterministic_output tip (a module command described by COMMAND INFO).</summary>
+        public bool Nondeterministic { get; init; }
+    }
 }

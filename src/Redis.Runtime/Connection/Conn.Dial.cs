@@ -559,6 +559,11 @@ public sealed partial class Conn
             Send("READONLY");
             count++;
         }
+        if (options.TrackingArguments is { } tracking)
+        {
+            Send("CLIENT", ["TRACKING", "ON", .. tracking]);
+            count++;
+        }
         return count;
     }
 

@@ -113,6 +113,12 @@ public sealed record DialOptions
     /// </summary>
     internal bool ClusterReadOnly { get; init; }
 
+    /// <summary>
+    /// Arguments after <c>CLIENT TRACKING ON</c> in the handshake (<c>OPTIN</c>, or <c>REDIRECT id OPTIN</c>):
+    /// set per dial by a client with a cache, so tracking is back on after every reconnect.
+    /// </summary>
+    internal object?[]? TrackingArguments { get; init; }
+
     internal void Validate()
     {
         if (Protocol is not (2 or 3)) throw new ArgumentException($"Protocol must be 2 or 3, not {Protocol}.", nameof(Protocol));

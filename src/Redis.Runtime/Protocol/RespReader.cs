@@ -269,6 +269,14 @@ public ref struct RespReader
         }
     }
 
+    /// <summary>The bytes of the next value (aggregates included), and moves past it.</summary>
+    internal ReadOnlySpan<byte> ReadRawValue()
+    {
+        int start = _position;
+        Skip();
+        return _buffer[start.._position];
+    }
+
     /// <summary>Skips the next value, aggregates included.</summary>
     public void Skip()
     {

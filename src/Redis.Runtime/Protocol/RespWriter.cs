@@ -181,6 +181,13 @@ public sealed class RespWriter : IDisposable
         _length += n + 3;
     }
 
+    /// <summary>Appends bytes that are already RESP (a value taken from a reply, when replies are merged).</summary>
+    internal void WriteRaw(ReadOnlySpan<byte> resp)
+    {
+        resp.CopyTo(GetSpan(resp.Length));
+        _length += resp.Length;
+    }
+
     /// <summary>Writes a bulk string holding <paramref name="value"/> as is.</summary>
     public void WriteBulkString(ReadOnlySpan<byte> value)
     {
@@ -315,12 +322,6 @@ public sealed class RespWriter : IDisposable
             default:
                 throw new ArgumentException($"{value.GetType().FullName} is not a reply value.", nameof(value));
         }
-    }
-
-    private void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(GetSpan(bytes.Length));
-        _length += bytes.Length;
     }
 
     private void WriteLine(byte type, string text)

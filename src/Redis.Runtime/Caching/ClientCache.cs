@@ -1,0 +1,198 @@
+using System.Diagnostics;
+
+namespace Redis;
+
+/// <summary>
+/// The entries of one connection's client-side cache: replies (as RESP bytes) by the encoded read command,
+/// indexed by the key they read, least recently used first out. Thread-safe (one lock; a hit is a lookup
+/// by span and a list relink, no allocation).
+/// </summary>
+/// <remarks>
+/// Coherence: a read first puts a placeholder, then sends <c>CLIENT CACHING YES</c>, the read and
+/// <c>PTTL</c> back to back. An invalidation of the key (applied by the connection's reader thread as it
+/// arrives, so before any later reply) marks the placeholder invalid, and its reply is then returned but
+/// not kept. A lost connection flushes everything (its tracking ended with it); a null key list (FLUSHALL,
+/// FLUSHDB) flushes everything; the client's own writes evict their keys before they are sent.
+/// </remarks>
+internal sealed class ClientCache
+{
+    private readonly Lock _lock = new();
+    private readonly CacheOptions _options;
+    private readonly Dictionary<byte[], Entry> _entries = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], List<Entry>> _byKey = new(ByteKeyComparer.Instance);
+    private readonly LinkedList<Entry> _lru = new();
+    private long _bytes;
+    private long _hits;
+    private long _misses;
+    private long _invalidations;
+    private long _evictions;
+
+    public ClientCache(CacheOptions options) => _options = options;
+
+    public CacheStats Stats
+    {
+        get
+        {
+            lock (_lock) return new CacheStats(_hits, _misses, _invalidations, _evictions, _lru.Count, _bytes);
+        }
+    }
+
+    /// <summary>One cached read (or a read in flight: a placeholder).</summary>
+    public sealed class Entry(byte[] command, byte[] key)
+    {
+        public byte[] Command { get; } = command;
+
+        public byte[] Key { get; } = key;
+
+        public byte[]? Reply { get; set; }
+
+        public long ExpiresAt { get; set; }
+
+        public bool Invalid { get; set; }
+
+        public LinkedListNode<Entry>? Node { get; set; }
+
+        public TaskCompletionSource<byte[]>? Waiters { get; set; }
+    }
+
+    /// <summary>What a lookup found.</summary>
+    public readonly record struct Lookup(byte[]? Hit, Task<byte[]>? Wait, Entry? Placeholder);
+
+    /// <summary>A hit, a read in flight to wait for, or a new placeholder this caller must fill.</summary>
+    public Lookup Find(ReadOnlySpan<byte> command, ReadOnlySpan<byte> key)
+    {
+        long now = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            var byCommand = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+            if (byCommand.TryGetValue(command, out Entry? entry))
+            {
+                if (entry.Reply is not null)
+                {
+                    if (now < entry.ExpiresAt)
+                    {
+                        _hits++;
+                        _lru.Remove(entry.Node!);
+                        _lru.AddFirst(entry.Node!);
+                        return new Lookup(entry.Reply, null, null);
+                    }
+                    _evictions++;
+                    RemoveLocked(entry);
+                }
+                else
+                {
+                    _hits++;
+                    entry.Waiters ??= new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    return new Lookup(null, entry.Waiters.Task, null);
+                }
+            }
+            _misses++;
+            var placeholder = new Entry(command.ToArray(), key.ToArray());
+            _entries.Add(placeholder.Command, placeholder);
+            IndexLocked(placeholder);
+            return new Lookup(null, null, placeholder);
+        }
+    }
+
+    /// <summary>The read came back: keep it unless an invalidation came first; wake the callers that waited.</summary>
+    public void Complete(Entry placeholder, byte[] reply, long pttlMilliseconds, TimeSpan ttl)
+    {
+        TaskCompletionSource<byte[]>? waiters;
+        lock (_lock)
+        {
+            waiters = placeholder.Waiters;
+            if (!placeholder.Invalid && _entries.TryGetValue(placeholder.Command, out Entry? current) && ReferenceEquals(current, placeholder))
+            {
+                TimeSpan life = ttl < _options.MaxTtl ? ttl : _options.MaxTtl;
+                if (pttlMilliseconds > 0 && TimeSpan.FromMilliseconds(pttlMilliseconds) < life) life = TimeSpan.FromMilliseconds(pttlMilliseconds);
+                placeholder.Reply = reply;
+                placeholder.ExpiresAt = Stopwatch.GetTimestamp() + (long)(life.TotalSeconds * Stopwatch.Frequency);
+                placeholder.Node = _lru.AddFirst(placeholder);
+                _bytes += Size(placeholder);
+                TrimLocked();
+            }
+            else if (!placeholder.Invalid)
+            {
+                RemoveLocked(placeholder);
+            }
+        }
+        waiters?.TrySetResult(reply);
+    }
+
+    /// <summary>The read failed: drop the placeholder; the callers that waited get the same error.</summary>
+    public void Fail(Entry placeholder, Exception error)
+    {
+        TaskCompletionSource<byte[]>? waiters;
+        lock (_lock)
+        {
+            waiters = placeholder.Waiters;
+            if (_entries.TryGetValue(placeholder.Command, out Entry? current) && ReferenceEquals(current, placeholder)) RemoveLocked(placeholder);
+        }
+        waiters?.TrySetException(error);
+    }
+
+    /// <summary>The server says <paramref name="key"/> changed (or the client is about to change it): drop its entries, spoil its reads in flight.</summary>
+    public void Invalidate(ReadOnlySpan<byte> key)
+    {
+        lock (_lock)
+        {
+            var byKey = _byKey.GetAlternateLookup<ReadOnlySpan<byte>>();
+            if (!byKey.TryGetValue(key, out List<Entry>? entries)) return;
+            foreach (Entry entry in entries.ToArray())
+            {
+                _invalidations++;
+                RemoveLocked(entry);
+            }
+        }
+    }
+
+    /// <summary>Everything goes: FLUSHALL/FLUSHDB (a null key list), or the tracking connection was lost.</summary>
+    public void InvalidateAll()
+    {
+        lock (_lock)
+        {
+            foreach (Entry entry in _entries.Values) entry.Invalid = true;
+            _invalidations += _lru.Count;
+            _entries.Clear();
+            _byKey.Clear();
+            _lru.Clear();
+            _bytes = 0;
+        }
+    }
+
+    private void IndexLocked(Entry entry)
+    {
+        if (!_byKey.TryGetValue(entry.Key, out List<Entry>? list)) _byKey.Add(entry.Key, list = new List<Entry>(1));
+        list.Add(entry);
+    }
+
+    private void RemoveLocked(Entry entry)
+    {
+        entry.Invalid = true;
+        if (_entries.TryGetValue(entry.Command, out Entry? current) && ReferenceEquals(current, entry)) _entries.Remove(entry.Command);
+        if (_byKey.TryGetValue(entry.Key, out List<Entry>? list))
+        {
+            list.Remove(entry);
+            if (list.Count == 0) _byKey.Remove(entry.Key);
+        }
+        if (entry.Node is not null)
+        {
+            _lru.Remove(entry.Node);
+            entry.Node = null;
+            _bytes -= Size(entry);
+        }
+    }
+
+    private void TrimLocked()
+    {
+        while (_lru.Count > _options.MaxEntries || _bytes > _options.MaxBytes)
+        {
+            Entry oldest = _lru.Last!.Value;
+            _evictions++;
+            RemoveLocked(oldest);
+        }
+    }
+
+    // What an entry holds: the reply, the command and key it is found by, and a fixed overhead.
+    private static long Size(Entry entry) => (entry.Reply?.Length ?? 0) + entry.Command.Length + entry.Key.Length + 128;
+}
