@@ -112,6 +112,11 @@ public sealed partial class RedisClient
             _pool = Track(CreatePool(_network, address), _dialed);
         }
         if (_logger is not null) _logger.LogInformation("{Endpoint}: the master moved to {Address}; reconnecting.", Endpoint, address);
+        // RESP2 client-side caching: the shared connection's tracking redirects to the listener's client id, which
+        // only means something on the server it was issued by. Left on the old master, the reconnect to the new one
+        // would redirect to an unknown id (refused) or to whichever client has that id there (never invalidated:
+        // stale reads). Dropped (the cache is flushed), the reconnect opens a listener on the new master.
+        Interlocked.Exchange(ref _invalidations, null)?.Dispose();
         try
         {
             Volatile.Read(ref _dialWake)?.Cancel(); // a reconnect asking the sentinels: dial the new master now
