@@ -60,7 +60,11 @@ public sealed class Sentinel
     /// <summary>How long to keep asking while the named master does not confirm its role. Default 10 s.</summary>
     public TimeSpan MasterConfirmTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Options for the ROLE check on data nodes (their password, TLS). Default: the sentinels' options without their credentials.</summary>
+    /// <summary>
+    /// Options for the ROLE check on data nodes (their password, TLS). Default: the options the data node is about to be
+    /// dialed with (those given to <see cref="DialMaster"/> or <c>RedisClient.Connect(sentinel, ...)</c>), and for
+    /// <see cref="MasterAddress()"/> the sentinels' options without their credentials.
+    /// </summary>
     public DialOptions? DataNodeDialOptions { get; init; }
 
     /// <summary>Receives discovery events (which sentinel answered, role checks that failed). Optional.</summary>
@@ -68,10 +72,13 @@ public sealed class Sentinel
 
     /// <summary>The master's address (<c>host:port</c>), named by a sentinel and confirmed by its ROLE.</summary>
     /// <exception cref="RedisSentinelException">No sentinel answered, the name is unknown, or no master was confirmed in time.</exception>
-    public string MasterAddress() => MasterAddressCore(async: false, CancellationToken.None).GetAwaiter().GetResult();
+    public string MasterAddress() => MasterAddressCore(async: false, null, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>As <see cref="MasterAddress()"/>, stopping between steps when <paramref name="cancellationToken"/> is cancelled (a client's reconnect).</summary>
-    internal string MasterAddress(CancellationToken cancellationToken) => MasterAddressCore(async: false, cancellationToken).GetAwaiter().GetResult();
+    internal string MasterAddress(DialOptions? dataOptions, CancellationToken cancellationToken) => MasterAddressCore(async: false, dataOptions, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="MasterAddressAsync(CancellationToken)"/>, confirming ROLE with <paramref name="dataOptions"/> when <see cref="DataNodeDialOptions"/> is not set.</summary>
+    internal ValueTask<string> MasterAddressAsync(DialOptions? dataOptions, CancellationToken cancellationToken) => MasterAddressCore(async: true, dataOptions, cancellationToken);
 
     /// <summary>The options of a connection to one sentinel (its credentials, the short timeouts).</summary>
     internal DialOptions SentinelConnectionOptions => SentinelOptions();
@@ -80,7 +87,7 @@ public sealed class Sentinel
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The asynchronous twin of <see cref="MasterAddress()"/>.</summary>
-    public ValueTask<string> MasterAddressAsync(CancellationToken cancellationToken = default) => MasterAddressCore(async: true, cancellationToken);
+    public ValueTask<string> MasterAddressAsync(CancellationToken cancellationToken = default) => MasterAddressCore(async: true, null, cancellationToken);
 
     /// <summary>The addresses of the master's replicas that the sentinels consider up (not down, not disconnected).</summary>
     /// <exception cref="RedisSentinelException">No sentinel answered, or the name is unknown.</exception>
@@ -90,11 +97,11 @@ public sealed class Sentinel
     public ValueTask<IReadOnlyList<string>> ReplicaAddressesAsync(CancellationToken cancellationToken = default) => ReplicaAddressesCore(async: true, cancellationToken);
 
     /// <summary>Dials the current master (for <see cref="Pool.Dial"/>, redigo style).</summary>
-    public IConn DialMaster(DialOptions? options = null) => Conn.Dial("tcp", MasterAddress(), options);
+    public IConn DialMaster(DialOptions? options = null) => Conn.Dial("tcp", MasterAddress(options, CancellationToken.None), options);
 
     /// <summary>The asynchronous twin of <see cref="DialMaster"/>.</summary>
     public async ValueTask<IConn> DialMasterAsync(DialOptions? options = null, CancellationToken cancellationToken = default)
-        => await Conn.DialAsync("tcp", await MasterAddressAsync(cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+        => await Conn.DialAsync("tcp", await MasterAddressAsync(options, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// True when the connection's server reports <paramref name="expectedRole"/> (<c>master</c> or
@@ -117,7 +124,7 @@ public sealed class Sentinel
     /// <summary>Describes the sentinel client; never includes credentials.</summary>
     public override string ToString() => $"Sentinel({MasterName} via {string.Join(",", Addresses)})";
 
-    private async ValueTask<string> MasterAddressCore(bool async, CancellationToken cancellationToken)
+    private async ValueTask<string> MasterAddressCore(bool async, DialOptions? dataOptions, CancellationToken cancellationToken)
     {
         DateTime deadline = DateTime.UtcNow + MasterConfirmTimeout;
         TimeSpan delay = TimeSpan.FromMilliseconds(50);
@@ -129,7 +136,7 @@ public sealed class Sentinel
             lastNamed = master;
             try
             {
-                if (await HasRoleAsync(async, master, "master", cancellationToken).ConfigureAwait(false)) return master;
+                if (await HasRoleAsync(async, master, "master", dataOptions, cancellationToken).ConfigureAwait(false)) return master;
                 lastRoleError = null;
             }
             catch (RedisException ex)
@@ -144,7 +151,8 @@ public sealed class Sentinel
                     (lastRoleError is null ? "." : $": {lastRoleError.Message}"), lastRoleError);
             }
             if (async) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            else Thread.Sleep(delay);
+            else if (!cancellationToken.CanBeCanceled) Thread.Sleep(delay);
+            else if (cancellationToken.WaitHandle.WaitOne(delay)) cancellationToken.ThrowIfCancellationRequested(); // a client's reconnect: stop when told
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }
     }
@@ -212,9 +220,9 @@ public sealed class Sentinel
             $"No sentinel of '{MasterName}' answered ({string.Join("; ", failures)}).");
     }
 
-    private async ValueTask<bool> HasRoleAsync(bool async, string address, string role, CancellationToken cancellationToken)
+    private async ValueTask<bool> HasRoleAsync(bool async, string address, string role, DialOptions? dataOptions, CancellationToken cancellationToken)
     {
-        DialOptions options = (DataNodeDialOptions ?? _sentinelOptions with { Username = null, Password = null }) with
+        DialOptions options = (DataNodeDialOptions ?? dataOptions ?? _sentinelOptions with { Username = null, Password = null }) with
         {
             ConnectTimeout = SentinelTimeout,
             ReadTimeout = SentinelTimeout,

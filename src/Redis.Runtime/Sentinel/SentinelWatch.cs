@@ -13,14 +13,16 @@ internal sealed class SentinelWatch : IAsyncDisposable
     private readonly Sentinel _sentinel;
     private readonly Action<string> _onMaster;
     private readonly ILogger? _logger;
+    private readonly DialOptions? _dataOptions;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _checkRequested = new(0, 1);
     private Task? _listener;
     private Task? _checker;
 
-    public SentinelWatch(Sentinel sentinel, Action<string> onMaster, ILogger? logger)
+    public SentinelWatch(Sentinel sentinel, Action<string> onMaster, ILogger? logger, DialOptions? dataOptions = null)
     {
+        _dataOptions = dataOptions;
         _sentinel = sentinel;
         _onMaster = onMaster;
         _logger = logger;
@@ -120,7 +122,7 @@ internal sealed class SentinelWatch : IAsyncDisposable
             try
             {
                 await _checkRequested.WaitAsync(_sentinel.CheckInterval, stop).ConfigureAwait(false);
-                string master = await _sentinel.MasterAddressAsync(stop).ConfigureAwait(false);
+                string master = await _sentinel.MasterAddressAsync(_dataOptions, stop).ConfigureAwait(false);
                 _onMaster(master);
             }
             catch (OperationCanceledException)
