@@ -126,12 +126,12 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         CancellationToken disposal = pool._disposal.Token;
         var dialedTo = new System.Runtime.CompilerServices.ConditionalWeakTable<IConn, string>();
         var master = new StrongBox<string?>(null);
-        var watch = new SentinelWatch(sentinel, address => Volatile.Write(ref master.Value, address), logger: null);
+        var watch = new SentinelWatch(sentinel, address => Volatile.Write(ref master.Value, address), logger: null, options);
         watch.Start(TimeSpan.FromSeconds(2));
         disposal.Register(() => _ = watch.DisposeAsync().AsTask());
         pool.Dial = () =>
         {
-            string address = sentinel.MasterAddress(disposal);
+            string address = sentinel.MasterAddress(options, disposal);
             Volatile.Write(ref master.Value, address);
             IConn conn = Conn.DialCore("tcp", address, options, disposal);
             dialedTo.AddOrUpdate(conn, address);
@@ -140,7 +140,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         pool.DialAsync = async cancellationToken =>
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal);
-            string address = await sentinel.MasterAddressAsync(linked.Token).ConfigureAwait(false);
+            string address = await sentinel.MasterAddressAsync(options, linked.Token).ConfigureAwait(false);
             Volatile.Write(ref master.Value, address);
             IConn conn = await Conn.DialAsync("tcp", address, options, linked.Token).ConfigureAwait(false);
             dialedTo.AddOrUpdate(conn, address);
