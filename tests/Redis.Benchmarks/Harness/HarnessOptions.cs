@@ -31,7 +31,7 @@ internal sealed record HarnessOptions(int Runs, bool Quick, IReadOnlySet<string>
                     i++;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown harness argument '{args[i]}'. Usage: harness [--runs N] [--quick] [--only W1,W2,W3,W4] [--cluster [--only C1,C2,C3]]");
+                    throw new ArgumentException($"Unknown harness argument '{args[i]}'. Usage: harness [--runs N] [--quick] [--only W1,W2,W3,W4,W6] [--cluster [--only C1,C2,C3]]");
             }
         }
         return new HarnessOptions(runs, quick, only, cluster);

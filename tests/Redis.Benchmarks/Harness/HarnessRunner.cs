@@ -76,7 +76,7 @@ internal static class HarnessRunner
         text.AppendLine(CultureInfo.InvariantCulture, $"## Throughput harness: median of {options.Runs} interleaved run(s){(options.Quick ? " (--quick: counts / 10)" : "")}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineDescription()}; {server.Description}; .NET {Environment.Version}; StackExchange.Redis {StackExchangeVersion()}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Counts: W1 {workloads.W1Count:N0} SET + {workloads.W1Count:N0} GET; W2 {workloads.W2Count:N0} GET; W3 {workloads.W3Count:N0} GET by 64 callers; W4 {workloads.W4Count:N0} GET of 100 KB.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Counts: W1 {workloads.W1Count:N0} SET + {workloads.W1Count:N0} GET; W2 {workloads.W2Count:N0} GET; W3 {workloads.W3Count:N0} GET by 64 callers; W4 {workloads.W4Count:N0} GET of 100 KB; W6 {workloads.W6Count:N0} GET by 64 callers, cached and not.");
         text.AppendLine();
         text.AppendLine("| Workload | Client | ops/s (median) | runs (ops/s) | ours / redis-benchmark | ours / StackExchange.Redis |");
         text.AppendLine("|---|---|---:|---|---:|---:|");
@@ -110,6 +110,17 @@ internal static class HarnessRunner
             if (versusBench > 0 && bench is { } b) parts.Add(Verdict(ours.Value / b, versusBench, "redis-benchmark"));
             if (versusSe > 0 && stackExchange is { } s) parts.Add(Verdict(ours.Value / s, versusSe, "StackExchange.Redis"));
             text.AppendLine(CultureInfo.InvariantCulture, $"- {id} ({ours.Key.Name}): {string.Join("; ", parts)}");
+        }
+        var cachedRow = medians.Where(m => m.Key.Workload == "W6" && m.Key.Name == Workloads.W6CachedName).ToArray();
+        var uncachedRow = medians.Where(m => m.Key.Workload == "W6" && m.Key.Name == Workloads.W6UncachedName).ToArray();
+        if (cachedRow.Length == 1 && uncachedRow.Length == 1)
+        {
+            double ratio = cachedRow[0].Value / uncachedRow[0].Value;
+            text.AppendLine();
+            text.AppendLine("### W6: client-side cache hits vs uncached GET (issue 11)");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {workloads.W6Count:N0} GETs per run by 64 callers over 1,000 keys of 16 B: hits {cachedRow[0].Value:N0} ops/s, uncached {uncachedRow[0].Value:N0} ops/s: {(ratio >= 10 ? $"{ratio:0.0}x (target 10x: met)" : $"{ratio:0.0}x (target 10x: missed by {(1 - ratio / 10) * 100:0}%)")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- Bytes per hit: {workloads.W6BytesPerSyncHit:0.#} on the calling thread (10,000 sync hits; the byte[16] result is 40 B); {workloads.W6BytesPerAsyncHit:0.#} per async hit over the 64-caller run (all threads, including the harness's Task per call).");
         }
         return text.ToString();
     }

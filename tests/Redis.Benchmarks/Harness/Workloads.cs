@@ -53,6 +53,13 @@ internal sealed class Workloads
     public int W2Count => _options.Scale(1_000_000);
     public int W3Count => _options.Scale(500_000);
     public int W4Count => _options.Scale(20_000);
+    public int W6Count => _options.Scale(1_000_000);
+
+    /// <summary>W6: bytes allocated per cached hit on the calling thread (10,000 sync hits of a 16 B value), from the last W6 hit run.</summary>
+    public double W6BytesPerSyncHit { get; private set; } = double.NaN;
+
+    /// <summary>W6: bytes allocated per cached hit by the 64 async callers (GC.GetTotalAllocatedBytes over the timed run), from the last W6 hit run.</summary>
+    public double W6BytesPerAsyncHit { get; private set; } = double.NaN;
 
     public static IReadOnlyList<(string Id, string Title)> Titles { get; } =
     [
@@ -60,6 +67,7 @@ internal sealed class Workloads
         ("W2", "GET in explicit pipelines of 100, one connection"),
         ("W3", "64 concurrent callers doing GET, one shared connection"),
         ("W4", "GET of a 100 KB value, one connection"),
+        ("W6", "64 concurrent callers doing GET of 1,000 keys, client-side cache hits vs uncached, one RedisClient"),
     ];
 
     /// <summary>Writes the keys the workloads read (the 16 B value under the literal key, the 100 KB one under its own).</summary>
@@ -91,6 +99,9 @@ internal sealed class Workloads
             new("W3", "ours: RedisClient DoAsync", Peer.Ours, () => W3Client(typed: false)),
             new("W3", "ours: RedisClient typed Execute (64 threads, sync)", Peer.Ours, () => Task.FromResult(W3ClientSync())),
             new("W3", "StackExchange.Redis (async)", Peer.StackExchangeRedis, W3StackExchange),
+
+            new("W6", W6CachedName, Peer.Ours, () => W6Client(cached: true)),
+            new("W6", W6UncachedName, Peer.Ours, () => W6Client(cached: false)),
 
             new("W4", "ours: Conn typed Execute, BytesParser (sync)", Peer.Ours, () => Task.FromResult(W4ConnTyped(copy: false))),
             new("W4", "ours: Conn typed Execute, copy into a reused buffer (sync)", Peer.Ours, () => Task.FromResult(W4ConnTyped(copy: true))),
@@ -291,6 +302,57 @@ internal sealed class Workloads
         {
             while (Interlocked.Decrement(ref remaining) >= 0) await operation().ConfigureAwait(false);
         }))).ConfigureAwait(false);
+    }
+
+    // ---- W6: client-side cache hits vs uncached GETs, 64 callers, same client type and keys ----
+
+    public const string W6CachedName = "ours: RedisClient (Cache on) Cached(ttl).GetAsync: hits";
+    public const string W6UncachedName = "ours: RedisClient (Cache on) Commands().GetAsync: uncached";
+    private const int W6Keys = 1_000;
+
+    private async Task<double> W6Client(bool cached)
+    {
+        await using RedisClient client = await RedisClient.ConnectAsync("tcp", Address, clientOptions: new ClientOptions { Cache = new CacheOptions() }).ConfigureAwait(false);
+        IRedisCommands plain = client.Commands();
+        IRedisCommands commands = cached ? client.Cached(TimeSpan.FromMinutes(5)) : plain;
+        RedisKey[] keys = [.. _keys.Take(W6Keys).Select(k => (RedisKey)k)];
+        for (int i = 0; i < W6Keys; i++) await plain.SetAsync(_keys[i], _smallValue).ConfigureAwait(false);
+        for (int i = 0; i < W6Keys; i++) await commands.GetAsync(_keys[i]).ConfigureAwait(false); // fills the cache (cached run)
+        // Warm-up long enough for tiered JIT to reach the optimized code of both paths.
+        await Run(Math.Min(W6Count, 200_000)).ConfigureAwait(false);
+        CacheStats before = client.Stats.Cache!.Value;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        int done = await Run(W6Count).ConfigureAwait(false);
+        double opsPerSecond = done / watch.Elapsed.TotalSeconds;
+        if (cached)
+        {
+            W6BytesPerAsyncHit = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)done;
+            CacheStats after = client.Stats.Cache!.Value;
+            if (after.Misses != before.Misses) throw new InvalidOperationException($"W6: {after.Misses - before.Misses} misses in a run that should be all hits");
+            RedisKey key = _keys[0];
+            for (int i = 0; i < 1000; i++) commands.Get(key);
+            long mine = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++) commands.Get(key);
+            W6BytesPerSyncHit = (GC.GetAllocatedBytesForCurrentThread() - mine) / 10_000.0;
+        }
+        return opsPerSecond;
+
+        // Each caller does its share with counters of its own (no shared counter for the callers to contend on;
+        // the same loop for both rows), over keys converted to RedisKey once.
+        async Task<int> Run(int total)
+        {
+            int share = total / Callers;
+            await Task.WhenAll(Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
+            {
+                for (int i = 0; i < share; i++)
+                {
+                    byte[]? value = await commands.GetAsync(keys[(caller * 7919 + i) % W6Keys]).ConfigureAwait(false);
+                    if (value?.Length != SmallValueSize) throw new InvalidOperationException("W6: wrong value");
+                }
+            }))).ConfigureAwait(false);
+            return share * Callers;
+        }
     }
 
     // ---- W4: 100 KB values ----
