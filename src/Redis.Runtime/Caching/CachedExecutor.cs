@@ -15,6 +15,7 @@ internal sealed class CachedExecutor(RedisClient client, TimeSpan ttl) : IRespEx
         where TParser : struct, IRespParser<TResult>
     {
         RespWriter writer = Encode(command);
+        if (client.TryHit(writer.WrittenSpan) is { } hit) return RedisClient.ParseReply<TParser, TResult>(parser, hit);
         return RedisClient.TryFindCacheKey<TCommand>(writer.WrittenSpan, out Range key)
             ? client.ExecuteCached<TParser, TResult>(writer.WrittenSpan, key, ttl, parser)
             : client.Execute<TCommand, TParser, TResult>(command, parser);
@@ -25,6 +26,17 @@ internal sealed class CachedExecutor(RedisClient client, TimeSpan ttl) : IRespEx
         where TParser : struct, IRespParser<TResult>
     {
         RespWriter writer = Encode(command);
+        if (client.TryHit(writer.WrittenSpan) is { } hit)
+        {
+            try
+            {
+                return ValueTask.FromResult(RedisClient.ParseReply<TParser, TResult>(parser, hit));
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException<TResult>(ex);
+            }
+        }
         return RedisClient.TryFindCacheKey<TCommand>(writer.WrittenSpan, out Range key)
             ? client.ExecuteCachedAsync<TParser, TResult>(writer.WrittenSpan, key, ttl, parser, cancellationToken)
             : client.ExecuteAsync<TCommand, TParser, TResult>(command, parser, cancellationToken);

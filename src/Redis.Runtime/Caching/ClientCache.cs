@@ -58,6 +58,26 @@ internal sealed class ClientCache
     /// <summary>What a lookup found.</summary>
     public readonly record struct Lookup(byte[]? Hit, Task<byte[]>? Wait, Entry? Placeholder);
 
+    /// <summary>
+    /// The cached reply of an encoded read, or null. Only cacheable reads are ever stored, so any command's
+    /// bytes may be looked up: this is the hit path, before the command is even parsed.
+    /// </summary>
+    public byte[]? TryHit(ReadOnlySpan<byte> command)
+    {
+        long now = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            if (!_entries.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(command, out Entry? entry) || entry.Reply is null || now >= entry.ExpiresAt) return null;
+            _hits++;
+            if (_lru.First != entry.Node)
+            {
+                _lru.Remove(entry.Node!);
+                _lru.AddFirst(entry.Node!);
+            }
+            return entry.Reply;
+        }
+    }
+
     /// <summary>A hit, a read in flight to wait for, or a new placeholder this caller must fill.</summary>
     public Lookup Find(ReadOnlySpan<byte> command, ReadOnlySpan<byte> key)
     {

@@ -198,6 +198,11 @@ public sealed partial class RedisClient
         return null;
     }
 
+    /// <summary>The cached reply of an encoded read (the hit path: no parsing of the command).</summary>
+    internal byte[]? TryHit(ReadOnlySpan<byte> encoded) => _cache!.TryHit(encoded);
+
+    internal static TResult ParseReply<TParser, TResult>(TParser parser, byte[] reply) where TParser : struct, IRespParser<TResult> => Parse<TParser, TResult>(parser, reply);
+
     private static TResult Parse<TParser, TResult>(TParser parser, byte[] reply) where TParser : struct, IRespParser<TResult>
     {
         var reader = new RespReader(reply);
