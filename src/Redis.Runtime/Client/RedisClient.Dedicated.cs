@@ -72,6 +72,16 @@ public sealed partial class RedisClient
     /// </summary>
     public PubSubConn CreatePubSub() => new(GetDedicated());
 
+    /// <summary>
+    /// A <see cref="Subscriber"/>: subscriptions that survive their connection (a reconnect, or a
+    /// Sentinel-backed client moving to a new master, subscribes them again by itself), one message stream.
+    /// </summary>
+    public Subscriber CreateSubscriber()
+    {
+        ThrowIfDisposed();
+        return new Subscriber(this);
+    }
+
     /// <summary>The asynchronous twin of <see cref="CreatePubSub"/>.</summary>
     public async ValueTask<PubSubConn> CreatePubSubAsync(CancellationToken cancellationToken = default)
         => new(await GetDedicatedAsync(cancellationToken).ConfigureAwait(false));

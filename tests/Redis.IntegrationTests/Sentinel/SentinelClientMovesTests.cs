@@ -8,7 +8,8 @@ namespace Redis.Tests.Sentinel;
 
 /// <summary>
 /// What else a Sentinel-backed <see cref="RedisClient"/> owns moves with the master through SENTINEL FAILOVER: a BLPOP
-/// blocked before the failover, pub/sub subscriptions. On a set of the test's own.
+/// blocked before the failover, pub/sub subscriptions (a PubSubConn ends and is re-created; a Subscriber subscribes
+/// again by itself). On a set of the test's own.
 /// </summary>
 public class SentinelClientMovesTests(ITestOutputHelper output)
 {
@@ -31,6 +32,8 @@ public class SentinelClientMovesTests(ITestOutputHelper output)
         Task<object?> blpop = client.DoAsync("BLPOP", list, 0).AsTask();
         PubSubConn sub = await client.CreatePubSubAsync();
         await sub.SubscribeAsync([channel]);
+        await using Subscriber lasting = client.CreateSubscriber();
+        await lasting.SubscribeAsync([channel + ":lasting"]);
         Assert.Equal(new Subscription("subscribe", channel, 1), await sub.ReceiveWithTimeoutAsync(TimeSpan.FromSeconds(5)));
         await WaitBlockedAsync(set, old, list);
 
@@ -59,6 +62,20 @@ public class SentinelClientMovesTests(ITestOutputHelper output)
         }
 
         Log($"client pub/sub and BLPOP across SENTINEL FAILOVER {old.Address} -> {promoted.Address}: BLPOP got the value pushed on the new master {SentinelClientKit.Ms(poppedAt - switched)} after the sentinels agreed; the old subscription ended ({ended.Message}) {SentinelClientKit.Ms(endedAt - switched)} after it");
+
+        // The Subscriber subscribed again by itself on the new master: a message published there arrives.
+        long receivers = 0;
+        for (int i = 0; i < 200 && receivers == 0; i++)
+        {
+            receivers = (long)(await SentinelClientKit.On(set, promoted, "PUBLISH", channel + ":lasting", "after-failover"))!;
+            if (receivers == 0) await Task.Delay(50);
+        }
+        Assert.Equal(1L, receivers);
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal("after-failover", (await lasting.ReceiveAsync(wait.Token)).Text);
+        }
+        Assert.True(lasting.Resubscriptions >= 1);
 
         // A subscription created after the switch is on the new master.
         await using PubSubConn fresh = await client.CreatePubSubAsync();
