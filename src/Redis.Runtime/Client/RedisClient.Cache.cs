@@ -92,7 +92,7 @@ public sealed partial class RedisClient
         try { caching.WaitForResult(_timeoutMs); } catch (Exception ex) { trackingError = ex; }
         try { reply = read.WaitForResult(_timeoutMs); } catch (Exception ex) { readError = ex; }
         try { ttlMs = pttl.WaitForResult(_timeoutMs); } catch (Exception ex) { trackingError ??= ex; }
-        return Finish<TParser, TResult>(parser, placeholder, reply, ttlMs, ttl, trackingError, readError);
+        return Parse<TParser, TResult>(parser, Settle(placeholder, reply, ttlMs, ttl, trackingError, readError));
     }
 
     internal ValueTask<TResult> ExecuteCachedAsync<TParser, TResult>(ReadOnlySpan<byte> encoded, Range key, TimeSpan ttl, TParser parser, CancellationToken cancellationToken)
@@ -145,23 +145,34 @@ public sealed partial class RedisClient
             _cache!.Fail(placeholder, ex);
             throw;
         }
-        caching.Arm(_timeoutMs, cancellationToken);
-        read.Arm(_timeoutMs, cancellationToken);
-        pttl.Arm(_timeoutMs, cancellationToken);
+        // The read fills the cache for every caller waiting on this miss, so it is not tied to this caller's
+        // token: cancelling ends this caller's wait only (the command timeout still bounds the read).
+        caching.Arm(_timeoutMs, CancellationToken.None);
+        read.Arm(_timeoutMs, CancellationToken.None);
+        pttl.Arm(_timeoutMs, CancellationToken.None);
         if (flush) FlushLoop();
+        Task<byte[]> fill = FillAsync(caching, read, pttl, placeholder, ttl);
+        byte[] reply = cancellationToken.CanBeCanceled
+            ? await fill.WaitAsync(cancellationToken).ConfigureAwait(false)
+            : await fill.ConfigureAwait(false);
+        return Parse<TParser, TResult>(parser, reply);
+    }
+
+    // Awaits the three replies and completes (or spoils) the placeholder; the read's reply, or its error.
+    private async Task<byte[]> FillAsync(PipelineOperation<bool> caching, PipelineOperation<byte[]> read, PipelineOperation<long> pttl, ClientCache.Entry placeholder, TimeSpan ttl)
+    {
         Exception? trackingError = null, readError = null;
         byte[]? reply = null;
         long ttlMs = -1;
         try { await caching.AsValueTask().ConfigureAwait(false); } catch (Exception ex) { trackingError = ex; }
         try { reply = await read.AsValueTask().ConfigureAwait(false); } catch (Exception ex) { readError = ex; }
         try { ttlMs = await pttl.AsValueTask().ConfigureAwait(false); } catch (Exception ex) { trackingError ??= ex; }
-        return Finish<TParser, TResult>(parser, placeholder, reply, ttlMs, ttl, trackingError, readError);
+        return Settle(placeholder, reply, ttlMs, ttl, trackingError, readError);
     }
 
     // Keeps the reply only when the server tracked the read (CLIENT CACHING YES succeeded) and no
-    // invalidation came first; the caller gets the reply (or the read's error) either way.
-    private TResult Finish<TParser, TResult>(TParser parser, ClientCache.Entry placeholder, byte[]? reply, long ttlMs, TimeSpan ttl, Exception? trackingError, Exception? readError)
-        where TParser : struct, IRespParser<TResult>
+    // invalidation came first; returns the reply (or throws the read's error) either way.
+    private byte[] Settle(ClientCache.Entry placeholder, byte[]? reply, long ttlMs, TimeSpan ttl, Exception? trackingError, Exception? readError)
     {
         if (readError is not null)
         {
@@ -170,7 +181,7 @@ public sealed partial class RedisClient
         }
         if (trackingError is not null) _cache!.Fail(placeholder, trackingError);
         else _cache!.Complete(placeholder, reply!, ttlMs, ttl);
-        return Parse<TParser, TResult>(parser, reply!);
+        return reply!;
     }
 
     // CLIENT CACHING YES, the read and PTTL, adjacent in the pipeline (OPTIN tracks the read right after CACHING YES).

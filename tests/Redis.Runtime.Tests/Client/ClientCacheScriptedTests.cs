@@ -135,4 +135,37 @@ public class ClientCacheScriptedTests
         Assert.Equal("v-k", S(await cached.GetAsync("k")));
         Assert.Equal(2, Volatile.Read(ref gets));
     }
+
+    [Fact]
+    public async Task TheFirstCallerOfASharedMissCancels_TheOthersStillGetTheValue_AndItIsCached()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int gets = 0;
+        async ValueTask<string?> DelayedGet(string key)
+        {
+            Interlocked.Increment(ref gets);
+            await release.Task; // the reply comes only after the first caller gave up
+            return ScriptedServer.Bulk("v-" + key);
+        }
+        await using ScriptedServer server = ScriptedServer.Simple(command => command[0].ToUpperInvariant() switch
+        {
+            "PTTL" => ValueTask.FromResult<string?>(":-1\r\n"),
+            "GET" => DelayedGet(command[1]),
+            _ => null,
+        });
+        await using RedisClient client = await RedisClient.ConnectAsync("tcp", server.Address, Resp3, Options());
+        IRedisCommands cached = client.Cached(Ttl);
+
+        using var cancel = new CancellationTokenSource();
+        ValueTask<byte[]?> owner = cached.GetAsync("shared", cancel.Token);
+        ValueTask<byte[]?> waiter = cached.GetAsync("shared");
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await owner);
+        release.SetResult();
+
+        Assert.Equal("v-shared", S(await waiter.AsTask().WaitAsync(Bound)));
+        Assert.Equal("v-shared", S(await cached.GetAsync("shared")));
+        Assert.Equal(1, Volatile.Read(ref gets));
+        Assert.Equal(1, Stats(client).Entries);
+    }
 }
