@@ -1,11 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Redis;
 
 /// <summary>
 /// The entries of one connection's client-side cache: replies (as RESP bytes) by the encoded read command,
-/// indexed by the key they read, least recently used first out. Thread-safe (one lock; a hit is a lookup
-/// by span and a list relink, no allocation).
+/// indexed by the key they read, evicted least recently used first (second chance: a hit only marks its
+/// entry). Thread-safe: changes take one lock; a hit takes none (a lookup by span in a concurrent
+/// dictionary, a flag, a striped counter: no allocation, no contention between callers).
 /// </summary>
 /// <remarks>
 /// Coherence: a read first puts a placeholder, then sends <c>CLIENT CACHING YES</c>, the read and
@@ -18,14 +20,17 @@ internal sealed class ClientCache
 {
     private readonly Lock _lock = new();
     private readonly CacheOptions _options;
-    private readonly Dictionary<byte[], Entry> _entries = new(ByteKeyComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], Entry> _entries = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], List<Entry>> _byKey = new(ByteKeyComparer.Instance);
     private readonly LinkedList<Entry> _lru = new();
     private long _bytes;
+    private readonly long[] _stripedHits = new long[8 * HitStride]; // hits on the lock-free path, one padded cell per thread group
     private long _hits;
     private long _misses;
     private long _invalidations;
     private long _evictions;
+
+    private const int HitStride = 16; // 128 bytes between counters: no false sharing
 
     public ClientCache(CacheOptions options) => _options = options;
 
@@ -33,7 +38,9 @@ internal sealed class ClientCache
     {
         get
         {
-            lock (_lock) return new CacheStats(_hits, _misses, _invalidations, _evictions, _lru.Count, _bytes);
+            long striped = 0;
+            for (int i = 0; i < _stripedHits.Length; i += HitStride) striped += Volatile.Read(ref _stripedHits[i]);
+            lock (_lock) return new CacheStats(_hits + striped, _misses, _invalidations, _evictions, _lru.Count, _bytes);
         }
     }
 
@@ -44,11 +51,22 @@ internal sealed class ClientCache
 
         public byte[] Key { get; } = key;
 
-        public byte[]? Reply { get; set; }
+        private byte[]? _reply;
+
+        /// <summary>Null while the read is in flight; published last (after <see cref="ExpiresAt"/>) for lock-free hits.</summary>
+        public byte[]? Reply
+        {
+            get => Volatile.Read(ref _reply);
+            set => Volatile.Write(ref _reply, value);
+        }
 
         public long ExpiresAt { get; set; }
 
-        public bool Invalid { get; set; }
+        /// <summary>Set by a hit; eviction gives a marked entry a second chance instead of relinking on every hit.</summary>
+        public volatile bool Accessed;
+
+        /// <summary>Set (under the lock) when the entry is dropped; read by lock-free hits.</summary>
+        public volatile bool Invalid;
 
         public LinkedListNode<Entry>? Node { get; set; }
 
@@ -64,18 +82,12 @@ internal sealed class ClientCache
     /// </summary>
     public byte[]? TryHit(ReadOnlySpan<byte> command)
     {
-        long now = Stopwatch.GetTimestamp();
-        lock (_lock)
-        {
-            if (!_entries.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(command, out Entry? entry) || entry.Reply is null || now >= entry.ExpiresAt) return null;
-            _hits++;
-            if (_lru.First != entry.Node)
-            {
-                _lru.Remove(entry.Node!);
-                _lru.AddFirst(entry.Node!);
-            }
-            return entry.Reply;
-        }
+        if (!_entries.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(command, out Entry? entry)) return null;
+        byte[]? reply = entry.Reply;
+        if (reply is null || entry.Invalid || Stopwatch.GetTimestamp() >= entry.ExpiresAt) return null;
+        if (!entry.Accessed) entry.Accessed = true;
+        Interlocked.Increment(ref _stripedHits[(Environment.CurrentManagedThreadId & 7) * HitStride]);
+        return reply;
     }
 
     /// <summary>A hit, a read in flight to wait for, or a new placeholder this caller must fill.</summary>
@@ -92,8 +104,7 @@ internal sealed class ClientCache
                     if (now < entry.ExpiresAt)
                     {
                         _hits++;
-                        _lru.Remove(entry.Node!);
-                        _lru.AddFirst(entry.Node!);
+                        entry.Accessed = true;
                         return new Lookup(entry.Reply, null, null);
                     }
                     _evictions++;
@@ -108,7 +119,7 @@ internal sealed class ClientCache
             }
             _misses++;
             var placeholder = new Entry(command.ToArray(), key.ToArray());
-            _entries.Add(placeholder.Command, placeholder);
+            _entries[placeholder.Command] = placeholder;
             IndexLocked(placeholder);
             return new Lookup(null, null, placeholder);
         }
@@ -125,8 +136,8 @@ internal sealed class ClientCache
             {
                 TimeSpan life = ttl < _options.MaxTtl ? ttl : _options.MaxTtl;
                 if (pttlMilliseconds > 0 && TimeSpan.FromMilliseconds(pttlMilliseconds) < life) life = TimeSpan.FromMilliseconds(pttlMilliseconds);
-                placeholder.Reply = reply;
                 placeholder.ExpiresAt = Stopwatch.GetTimestamp() + (long)(life.TotalSeconds * Stopwatch.Frequency);
+                placeholder.Reply = reply; // published after its expiry: a lock-free hit never sees a reply without it
                 placeholder.Node = _lru.AddFirst(placeholder);
                 _bytes += Size(placeholder);
                 TrimLocked();
@@ -189,7 +200,7 @@ internal sealed class ClientCache
     private void RemoveLocked(Entry entry)
     {
         entry.Invalid = true;
-        if (_entries.TryGetValue(entry.Command, out Entry? current) && ReferenceEquals(current, entry)) _entries.Remove(entry.Command);
+        _entries.TryRemove(new KeyValuePair<byte[], Entry>(entry.Command, entry));
         if (_byKey.TryGetValue(entry.Key, out List<Entry>? list))
         {
             list.Remove(entry);
@@ -203,13 +214,22 @@ internal sealed class ClientCache
         }
     }
 
+    // Second chance: an entry hit since it was last looked at goes back to the front once; the first
+    // unmarked entry from the back goes. At most one pass over the list per eviction.
     private void TrimLocked()
     {
         while (_lru.Count > _options.MaxEntries || _bytes > _options.MaxBytes)
         {
-            Entry oldest = _lru.Last!.Value;
+            LinkedListNode<Entry> victim = _lru.Last!;
+            for (int spared = 0; victim.Value.Accessed && spared < _lru.Count; spared++)
+            {
+                victim.Value.Accessed = false;
+                _lru.Remove(victim);
+                _lru.AddFirst(victim);
+                victim = _lru.Last!;
+            }
             _evictions++;
-            RemoveLocked(oldest);
+            RemoveLocked(victim.Value);
         }
     }
 
