@@ -172,7 +172,7 @@ public sealed partial class RedisCluster
             }
             catch (RedisServerException error)
             {
-                Redirect redirect = OnError(error, attempt, route);
+                Redirect redirect = OnError(error, attempt, route, node);
                 if (redirect.Node is null) throw;
                 (node, asking) = (redirect.Node, redirect.Asking);
                 if (redirect.Delay > TimeSpan.Zero) Thread.Sleep(redirect.Delay);
@@ -199,7 +199,7 @@ public sealed partial class RedisCluster
             }
             catch (RedisServerException error)
             {
-                redirect = OnError(error, attempt, route);
+                redirect = OnError(error, attempt, route, node);
                 if (redirect.Node is null) throw;
             }
             (node, asking) = (redirect.Node, redirect.Asking);

@@ -96,7 +96,7 @@ public sealed partial class RedisCluster
             }
             catch (RedisServerException error)
             {
-                Redirect redirect = OnError(error, attempt, route);
+                Redirect redirect = OnError(error, attempt, route, node);
                 if (redirect.Node is null) throw;
                 (node, asking) = (redirect.Node, redirect.Asking);
                 if (redirect.Delay > TimeSpan.Zero) Thread.Sleep(redirect.Delay);
@@ -123,7 +123,7 @@ public sealed partial class RedisCluster
             }
             catch (RedisServerException error)
             {
-                redirect = OnError(error, attempt, route);
+                redirect = OnError(error, attempt, route, node);
                 if (redirect.Node is null) throw;
             }
             catch (RedisConnectionException)
@@ -155,9 +155,16 @@ public sealed partial class RedisCluster
     /// <summary>Where to go after a cluster error: <see cref="Node"/> null means "throw it".</summary>
     private readonly record struct Redirect(RedisClient? Node, bool Asking, TimeSpan Delay);
 
-    private Redirect OnError(RedisServerException error, int attempt, in Route route)
+    private Redirect OnError(RedisServerException error, int attempt, in Route route, RedisClient from)
     {
         ClusterRedirect redirect = ClusterRedirect.From(error);
+        if (redirect.Endpoint is { } named && named.StartsWith(':'))
+        {
+            // "MOVED 3999 :6381": the node does not know its own address (cluster-preferred-endpoint-type
+            // unknown-endpoint); the target is on the host the redirect came from.
+            string source = EndpointOf(from);
+            redirect = redirect with { Endpoint = source[..source.LastIndexOf(':')] + named };
+        }
         if (redirect.Kind == ClusterRedirectKind.None || attempt >= _options.MaxRedirects) return default;
         switch (redirect.Kind)
         {

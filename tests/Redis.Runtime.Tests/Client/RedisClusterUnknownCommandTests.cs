@@ -4,8 +4,8 @@ namespace Redis.Tests.Client;
 
 /// <summary>
 /// Commands the bundled table cannot route by itself, against two scripted nodes that split the slots:
-/// a module command described once by COMMAND INFO (then routed from the table), and keys only the
-/// server can tell (SORT ... BY) asked with COMMAND GETKEYS.
+/// a module command described once by COMMAND INFO (then routed from the table), keys only the
+/// server can tell (SORT ... BY) asked with COMMAND GETKEYS, and a MOVED that names no host.
 /// </summary>
 public class RedisClusterUnknownCommandTests
 {
@@ -74,6 +74,23 @@ public class RedisClusterUnknownCommandTests
             Assert.Equal(1, low.Count("COMMAND GETKEYS") + high.Count("COMMAND GETKEYS"));
             Assert.Equal(1, high.Count("SORT"));
             Assert.Equal(0, low.Count("SORT"));
+        }
+    }
+
+    [Fact]
+    public async Task AMovedWithoutAHost_GoesToThePortOnTheRedirectingNodesHost()
+    {
+        var (low, high, cluster) = await StartAsync(_ => { });
+        await using (low)
+        await using (high)
+        await using (cluster)
+        {
+            // "b" is slot 3300, owned by "low" in the map; low answers as a node that does not know its own address would.
+            low.Script("GET", $"-MOVED 3300 :{high.Port}\r\n");
+            high.Script("GET", "$2\r\nok\r\n");
+            Assert.Equal("ok", Encoding.UTF8.GetString((byte[])(await cluster.DoAsync("GET", "b"))!));
+            Assert.Equal(1, high.Count("GET"));
+            Assert.True(cluster.Stats.Moved >= 1);
         }
     }
 }
