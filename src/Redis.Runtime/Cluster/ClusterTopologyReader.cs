@@ -120,27 +120,9 @@ internal static class ClusterTopologyReader
 
     // The fields of a RESP2 flat [name, value, ...] array or a RESP3 map.
     private static IEnumerable<(string Field, object? Value)> Fields(object? value, string source, string what)
-    {
-        switch (value)
-        {
-            case KeyValuePair<object?, object?>[] map:
-                foreach (var pair in map) yield return (Text(pair.Key) ?? "", pair.Value);
-                break;
-            case object?[] flat when flat.Length % 2 == 0:
-                for (int i = 0; i < flat.Length; i += 2) yield return (Text(flat[i]) ?? "", flat[i + 1]);
-                break;
-            default:
-                throw Malformed(source, $"a {what} is not a map or a list of name/value pairs");
-        }
-    }
+        => ReplyFields.Of(value) ?? throw Malformed(source, $"a {what} is not a map or a list of name/value pairs");
 
-    private static string? Text(object? value) => value switch
-    {
-        byte[] bytes => Encoding.UTF8.GetString(bytes),
-        string text => text,
-        long number => number.ToString(CultureInfo.InvariantCulture),
-        _ => null,
-    };
+    private static string? Text(object? value) => ReplyFields.Text(value);
 
     private static int Int(object? value, string source, string what)
     {

@@ -104,25 +104,9 @@ internal static class CommandInfoReader
 
     private static string Word(string text) => text.Replace("_", "", StringComparison.Ordinal);
 
-    private static IEnumerable<(string Field, object? Value)> Fields(object? value)
-    {
-        switch (value)
-        {
-            case KeyValuePair<object?, object?>[] map:
-                foreach (var pair in map) yield return (Text(pair.Key) ?? "", pair.Value);
-                break;
-            case object?[] flat:
-                for (int i = 0; i + 1 < flat.Length; i += 2) yield return (Text(flat[i]) ?? "", flat[i + 1]);
-                break;
-        }
-    }
+    private static IEnumerable<(string Field, object? Value)> Fields(object? value) => ReplyFields.Of(value) ?? [];
 
-    private static string? Text(object? value) => value switch
-    {
-        byte[] bytes => Encoding.UTF8.GetString(bytes),
-        string text => text,
-        _ => null,
-    };
+    private static string? Text(object? value) => value is long ? null : ReplyFields.Text(value);
 
     private static int Int(object? value) => value switch
     {
