@@ -386,10 +386,7 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckMember(node);
-        var process = node.Process ?? throw new InvalidOperationException($"{node} is not running");
-        node.Process = null;
-        node.Paused = false;
-        process.Kill();
+        node.Kill();
         _log($"local cluster: killed {node.Address}");
         return Task.CompletedTask;
     }
@@ -401,9 +398,7 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckMember(node);
-        var process = node.Process ?? throw new InvalidOperationException($"{node} is not running");
-        PosixSignals.Stop(process.ProcessId);
-        node.Paused = true;
+        node.Pause();
         return Task.CompletedTask;
     }
 
@@ -414,9 +409,7 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckMember(node);
-        var process = node.Process ?? throw new InvalidOperationException($"{node} is not running");
-        PosixSignals.Continue(process.ProcessId);
-        node.Paused = false;
+        node.Resume();
         return Task.CompletedTask;
     }
 

@@ -288,10 +288,7 @@ public sealed partial class LocalSentinelSet : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckMember(node);
-        var process = node.Process ?? throw new InvalidOperationException($"{node} is not running");
-        node.Process = null;
-        node.Paused = false;
-        process.Kill();
+        node.Kill();
         _log($"local sentinel set: killed {node.Address}");
         return Task.CompletedTask;
     }
@@ -303,9 +300,7 @@ public sealed partial class LocalSentinelSet : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckMember(node);
-        var process = node.Process ?? throw new InvalidOperationException($"{node} is not running");
-        PosixSignals.Stop(process.ProcessId);
-        node.Paused = true;
+        node.Pause();
         _log($"local sentinel set: paused {node.Address}");
         return Task.CompletedTask;
     }
@@ -317,9 +312,7 @@ public sealed partial class LocalSentinelSet : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckMember(node);
-        var process = node.Process ?? throw new InvalidOperationException($"{node} is not running");
-        PosixSignals.Continue(process.ProcessId);
-        node.Paused = false;
+        node.Resume();
         _log($"local sentinel set: resumed {node.Address}");
         return Task.CompletedTask;
     }
