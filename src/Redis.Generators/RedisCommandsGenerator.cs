@@ -209,6 +209,18 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
         catch (ArgumentException)
         {
             // The same hint twice (the attribute on two declarations of one interface): the first one stands.
+            return;
+        }
+        foreach (GeneratedPart part in model.Parts)
+        {
+            try
+            {
+                production.AddSource(part.HintName, SourceText.From(SourceEmitter.EmitPart(model, part), Encoding.UTF8));
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.InterfaceName + " (" + part.Group + ")", error.GetType().Name + ": " + error.Message));
+            }
         }
     }
 

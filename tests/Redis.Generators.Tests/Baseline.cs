@@ -19,22 +19,32 @@ internal static class Baseline
         => text.Replace("\r\n", "\n").TrimStart('\uFEFF').Replace($"\"{Emit.SourceEmitter.Version}\"", "\"%VERSION%\"");
 
     public static void Verify(string name, string actual)
+        => VerifyFile(Path.Combine(ProjectDirectory, "Baselines", name), Path.Combine(AppContext.BaseDirectory, "Baselines", name), actual);
+
+    /// <summary>The same for a baseline elsewhere in the repository (a path relative to its root, e.g. <c>src/Redis.Runtime/PublicAPI.txt</c>).</summary>
+    public static void VerifyInRepository(string relativePath, string actual)
+    {
+        string path = Path.GetFullPath(Path.Combine(ProjectDirectory, "..", "..", relativePath));
+        VerifyFile(path, path, actual);
+    }
+
+    private static void VerifyFile(string sourcePath, string fallbackPath, string actual)
     {
         actual = Normalize(actual);
-        string sourcePath = Path.Combine(ProjectDirectory, "Baselines", name);
+        string name = Path.GetFileName(sourcePath);
         if (Updating)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(sourcePath)!);
             File.WriteAllText(sourcePath, actual);
             return;
         }
-        string expectedPath = File.Exists(sourcePath) ? sourcePath : Path.Combine(AppContext.BaseDirectory, "Baselines", name);
+        string expectedPath = File.Exists(sourcePath) ? sourcePath : fallbackPath;
         if (!File.Exists(expectedPath))
         {
             Assert.Fail($"Baseline '{name}' does not exist. Run the tests with UPDATE_BASELINES=1 to create it, then review and commit it.");
         }
         string expected = Normalize(File.ReadAllText(expectedPath));
-        string received = Path.Combine(ProjectDirectory, "Baselines", Path.GetFileNameWithoutExtension(name) + ".received.txt");
+        string received = Path.Combine(Path.GetDirectoryName(sourcePath)!, Path.GetFileNameWithoutExtension(name) + ".received.txt");
         if (expected != actual)
         {
             File.WriteAllText(received, actual);

@@ -57,7 +57,62 @@ public class SpecDrivenTests(ITestOutputHelper output)
 
         Dump(run);
         GeneratorHarness.AssertCleanCompile(run);
-        Baseline.Verify($"SpecDriven.{name}.g.cs.txt", run.Source($"SpecDriven.{name}.g.cs"));
+        Baseline.Verify($"SpecDriven.{name}.g.cs.txt", Files(run, $"SpecDriven.{name}"));
+    }
+
+    // The interface's main file and its group files, each under a header line with its hint name.
+    private static string Files(GeneratorRun run, string prefix)
+        => string.Concat(run.Result.GeneratedSources
+            .Where(s => s.HintName.StartsWith(prefix + ".", StringComparison.Ordinal))
+            .OrderBy(s => s.HintName, StringComparer.Ordinal)
+            .Select(s => $"//// {s.HintName}\n{s.SourceText}"));
+
+    [Fact]
+    public void SpecDrivenMembers_AreSplitIntoOneFilePerCommandGroup_NamedAfterTheGroup()
+    {
+        string source = Interface("[RedisCommands(Commands = new[] { \"GET\", \"ZADD\", \"LMOVE\" })]", "ISplit");
+        GeneratorRun run = GeneratorHarness.Run(source, Spec());
+
+        GeneratorHarness.AssertCleanCompile(run);
+        Assert.Equal(
+            ["SpecDriven.ISplit.List.g.cs", "SpecDriven.ISplit.SortedSet.g.cs", "SpecDriven.ISplit.String.g.cs", "SpecDriven.ISplit.g.cs"],
+            run.Result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        string sortedSet = run.Source("SpecDriven.ISplit.SortedSet.g.cs");
+        Assert.Contains("ZAdd(", sortedSet);
+        Assert.DoesNotContain("LMove(", sortedSet);
+        Assert.Contains("partial interface ISplit", sortedSet);
+        Assert.Contains("partial class ISplitImplementation", sortedSet);
+        Assert.Contains("LMove(", run.Source("SpecDriven.ISplit.List.g.cs"));
+        Assert.DoesNotContain("ZAdd(", run.Source("SpecDriven.ISplit.g.cs"));
+    }
+
+    [Fact]
+    public void TheWholeGeneratedApi_ReadsTupleElementsByName_NeverItemN()
+    {
+        string groups = string.Join(", ", AllGroups.Select(g => $"\"{g}\""));
+        GeneratorRun run = GeneratorHarness.Run(Interface($"[RedisCommands(Groups = new[] {{ {groups} }})]", "IAll"), Spec());
+
+        string all = Files(run, "SpecDriven.IAll");
+        Assert.DoesNotMatch(new Regex(@"\.Item\d"), all);
+        // Tuple parameters are named after the spec's arguments, tuple replies after the reply's element names.
+        Assert.Contains("(double Score, global::Redis.RedisValue Member)[] scoreMembers", all);
+        Assert.Contains("(byte[] Member, double Score)[] ZRangeWithScores(", all);
+        Assert.Contains("(ulong Cursor, byte[][] Keys) Scan(", all);
+        Assert.Contains("(global::Redis.RedisKey Key, global::Redis.RedisValue Id)[] streams", all);
+    }
+
+    [Theory]
+    [InlineData("ZUNIONSTORE", "[WEIGHTS weight [weight ...]]")]
+    [InlineData("SORT", "[GET pattern [GET pattern ...]]")]
+    [InlineData("ZADD", "score member [score member ...]")]
+    public void TheSyntaxInTheDocs_RepeatsATokenOnlyWhenTheSpecSaysMultipleToken(string command, string expected)
+    {
+        string name = "I" + Regex.Replace(command, "[^A-Za-z]", "");
+        GeneratorRun run = GeneratorHarness.Run(Interface($"[RedisCommands(Commands = new[] {{ \"{command}\" }})]", name), Spec());
+
+        string all = Files(run, $"SpecDriven.{name}");
+        Assert.Contains(expected, all);
+        Assert.DoesNotContain("[WEIGHTS weight [WEIGHTS", all);
     }
 
     [Fact]
@@ -107,7 +162,7 @@ public class SpecDrivenTests(ITestOutputHelper output)
         GeneratorRun run = GeneratorHarness.Run(source, Spec());
 
         GeneratorHarness.AssertCleanCompile(run);
-        string generated = run.Source("SpecDriven.IMixed.g.cs");
+        string generated = Files(run, "SpecDriven.IMixed");
         Assert.Contains("public string? Get(string key)", generated);
         Assert.DoesNotContain("byte[]? Get(global::Redis.RedisKey key);", generated);
         Assert.Contains("GetAsync(global::Redis.RedisKey key, global::System.Threading.CancellationToken cancellationToken = default);", generated);

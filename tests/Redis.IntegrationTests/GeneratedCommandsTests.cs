@@ -112,8 +112,8 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         Assert.Equal(4.5, redis.ZAddIncr(key, [(2.5, "b")]));
         Assert.Equal(["a", "c", "b"], redis.ZRange(key, 0, -1).Select(S));
         Assert.Equal(["b", "c"], redis.ZRange(key, 0, -1, rev: true, sortby: null, limit: null).Take(2).Select(S));
-        (byte[], double)[] scored = await redis.ZRangeWithScoresAsync(key, "(1", "+inf", sortby: ZRangeSortby.Byscore);
-        Assert.Equal([("c", 3.0), ("b", 4.5)], scored.Select(p => (S(p.Item1), p.Item2)));
+        (byte[] Member, double Score)[] scored = await redis.ZRangeWithScoresAsync(key, "(1", "+inf", sortby: RangeMode.ByScore);
+        Assert.Equal([("c", 3.0), ("b", 4.5)], scored.Select(p => (S(p.Member), p.Score)));
         Assert.Equal(3.0, redis.ZScore(key, "c"));
         Assert.Null(await redis.ZScoreAsync(key, "nope"));
         Assert.Equal(3, redis.ZCard(key));
@@ -129,14 +129,14 @@ public class GeneratedCommandsTests(ServerFixture fixture)
 
         byte[]? id1 = redis.XAdd(key, [("f", "1")]);
         Assert.NotNull(id1);
-        byte[]? id2 = await redis.XAddAsync(key, [("f", "2")], trim: (XAddStrategy.Maxlen, XAddOperator.Approximately, 1000, null));
+        byte[]? id2 = await redis.XAddAsync(key, [("f", "2")], trim: (TrimStrategy.MaxLen, TrimPrecision.Approximate, 1000, null));
         Assert.NotNull(id2);
         Assert.Null(redis.XAdd(key + ":none", [("f", "x")], nomkstream: true));
         Assert.Equal(2, redis.XLen(key));
         var range = redis.XRange(key, "-", "+");
-        Assert.Equal([S(id1), S(id2)], range.Select(e => S(e.Item1)));
-        Assert.Equal("2", S(range[1].Item2[0].Item2));
-        Dictionary<string, (byte[], (byte[], byte[])[])[]>? read = await redis.XReadAsync([(key, "0-0")], count: 10);
+        Assert.Equal([S(id1), S(id2)], range.Select(e => S(e.Id)));
+        Assert.Equal("2", S(range[1].Fields[0].Value));
+        Dictionary<string, (byte[] Id, (byte[] Field, byte[] Value)[] Fields)[]>? read = await redis.XReadAsync([(key, "0-0")], count: 10);
         Assert.NotNull(read);
         Assert.Equal(2, read[key].Length);
         Assert.Null(redis.XRead([(key, "$")], milliseconds: 10));
@@ -150,12 +150,12 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         string key = ServerFixture.Key("gen-geo");
 
         Assert.Equal(2, redis.GeoAdd(key, [(13.361389, 38.115556, "Palermo"), (15.087269, 37.502669, "Catania")]));
-        double? km = redis.GeoDist(key, "Palermo", "Catania", GeoDistUnit.Km);
+        double? km = redis.GeoDist(key, "Palermo", "Catania", GeoUnit.Kilometers);
         Assert.InRange(km!.Value, 166, 167);
         Assert.Null(await redis.GeoDistAsync(key, "Palermo", "Nowhere"));
-        byte[][] near = redis.GeoSearch(key, fromlonlat: (15, 37), circle: (200, GeoDistUnit.Km), order: SortOrder.Asc);
+        byte[][] near = redis.GeoSearch(key, fromlonlat: (15, 37), circle: (200, GeoUnit.Kilometers), order: SortOrder.Asc);
         Assert.Equal(["Catania", "Palermo"], near.Select(S));
-        byte[][] byMember = await redis.GeoSearchAsync(key, member: "Palermo", box: (400, 400, GeoDistUnit.Km), count: (1, false));
+        byte[][] byMember = await redis.GeoSearchAsync(key, member: "Palermo", box: (400, 400, GeoUnit.Kilometers), count: (1, false));
         Assert.Equal(["Palermo"], byMember.Select(S));
         (double, double)?[] positions = redis.GeoPos(key, "Palermo", "Nowhere");
         Assert.NotNull(positions[0]);

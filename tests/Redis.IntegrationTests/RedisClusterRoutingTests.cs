@@ -124,9 +124,9 @@ public class RedisClusterRoutingTests(ClusterFixture fixture) : IClassFixture<Cl
         var streams = await Run(useAsync, () => c.XRead([(s1, "0"), (s2, "0")]), () => c.XReadAsync([(s1, "0"), (s2, "0")]));
         Assert.Equal(2, streams!.Count);
         Assert.Equal(2L, await Run(useAsync, () => c.ZUnionStore(dest, [z1, z2]), () => c.ZUnionStoreAsync(dest, [z1, z2])));
-        var popped = await Run(useAsync, () => c.LMPop([l1, l2], LMoveWherefrom.Left), () => c.LMPopAsync([l1, l2], LMoveWherefrom.Left));
+        var popped = await Run(useAsync, () => c.LMPop([l1, l2], ListSide.Left), () => c.LMPopAsync([l1, l2], ListSide.Left));
         Assert.NotNull(popped);
-        Assert.Equal(l2, Str(popped.Value.Item1));
+        Assert.Equal(l2, Str(popped.Value.Key));
         Assert.Equal(0L, await Run(useAsync, () => c.SPublish($"rt:{{{tag}}}:ch", "hello"), () => c.SPublishAsync($"rt:{{{tag}}}:ch", "hello")));
         Assert.Equal("embstr", Str(await Run(useAsync, () => c.ObjectEncoding(k), () => c.ObjectEncodingAsync(k))));
 

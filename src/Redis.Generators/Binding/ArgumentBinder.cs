@@ -514,7 +514,9 @@ internal sealed class ArgumentBinder
                 continue;
             }
             TypeDesc elementType = single ? type : type.Args[index];
-            string expression = single ? source : $"{source}.Item{index + 1}";
+            // A named element is read by its name; an unnamed one has only ItemN.
+            string elementName = !single && index < type.Names.Count && type.Names[index] is { Length: > 0 } named ? Redis.Generators.Model.DeclarationReader.Escape(named) : $"Item{index + 1}";
+            string expression = single ? source : $"{source}.{elementName}";
             index++;
             if (child.Type == ArgumentType.PureToken)
             {
@@ -655,11 +657,22 @@ internal sealed class ArgumentBinder
             ArgumentType.PureToken => argument.Token ?? argument.Name,
             ArgumentType.OneOf => string.Join(" | ", argument.Arguments.Select(Describe)),
             ArgumentType.Block => string.Join(" ", argument.Arguments.Select(Describe)),
-            _ => argument.Token is null ? argument.Name : argument.Token + " " + argument.Name,
+            _ => argument.Name,
         };
-        if (argument.Type == ArgumentType.OneOf && argument.Token is not null) core = argument.Token + " " + "<" + core + ">";
-        else if (argument.Type == ArgumentType.Block && argument.Token is not null) core = argument.Token + " " + core;
-        if (argument.Multiple) core = core + " [" + core + " ...]";
+        if (argument.Type == ArgumentType.OneOf && argument.Token is not null) core = "<" + core + ">";
+        string? token = argument.Type == ArgumentType.PureToken ? null : argument.Token;
+        if (argument.Multiple)
+        {
+            // multiple_token: the token comes before every item (SORT's GET pattern [GET pattern ...]);
+            // otherwise once, before the first (ZUNIONSTORE's WEIGHTS weight [weight ...]).
+            core = token is not null && argument.MultipleToken
+                ? token + " " + core + " [" + token + " " + core + " ...]"
+                : (token is null ? "" : token + " ") + core + " [" + core + " ...]";
+        }
+        else if (token is not null)
+        {
+            core = token + " " + core;
+        }
         if (argument.Optional) return "[" + core + "]";
         return argument.Type == ArgumentType.OneOf && argument.Token is null ? "<" + core + ">" : core;
     }

@@ -78,7 +78,7 @@ internal static class InterfaceBinder
             methods.Add(generated);
         }
         // Spec-driven members (Commands = / Groups =): a user-declared member of the same name wins.
-        var declarations = new List<string>();
+        var parts = new SortedDictionary<string, (List<string> Declarations, List<GeneratedMethod> Methods)>(StringComparer.Ordinal);
         var enums = new List<Redis.Generators.SpecDriven.GeneratedEnum>();
         var comments = new List<string>();
         if (!declaration.SpecCommands.IsEmpty || !declaration.SpecGroups.IsEmpty)
@@ -99,14 +99,17 @@ internal static class InterfaceBinder
                 if (built.Count == 0) continue;
                 commandCount++;
                 if (built.Any(b => b.Raw)) raw.Add(command.Name);
+                string group = Redis.Generators.SpecDriven.SpecNaming.Pascal(command.Group ?? "");
+                if (group.Length == 0) group = "Other";
+                if (!parts.TryGetValue(group, out var part)) parts.Add(group, part = (new List<string>(), new List<GeneratedMethod>()));
                 foreach (var (_, sync, async, _, typed) in built)
                 {
                     foreach (var member in new[] { sync, async })
                     {
                         if (member is null) continue;
-                        if (declarations.Count > 0) declarations.Add("");
-                        declarations.AddRange(member.Declaration);
-                        methods.Add(member.Implementation);
+                        if (part.Declarations.Count > 0) part.Declarations.Add("");
+                        part.Declarations.AddRange(member.Declaration);
+                        part.Methods.Add(member.Implementation);
                         helpers = helpers.Union(member.Implementation.Helpers ?? HelperSet.None);
                         methodCount++;
                         if (typed) typedCount++;
@@ -121,9 +124,13 @@ internal static class InterfaceBinder
         if (helpers.DiscardValueTask) discard = names.Allocate("Discard");
 
         string containers = string.Concat(declaration.ContainingTypes.Select(c => c.Name + "."));
-        string hint = SafeHint((declaration.Namespace is null ? "" : declaration.Namespace + ".") + containers + declaration.Name) + ".g.cs";
+        string hintBase = SafeHint((declaration.Namespace is null ? "" : declaration.Namespace + ".") + containers + declaration.Name);
+        string hint = hintBase + ".g.cs";
         string implementation = string.Concat(declaration.ContainingTypes.Select(c => c.Name + "_")) + declaration.Name + "Implementation";
-        if (!declaration.ImplementationCanBeFileLocal) implementation = names.Allocate(declaration.Name + "Implementation");
+        // Group files extend the implementation class, so it cannot be file-local (a file type lives in one file).
+        bool fileLocal = declaration.ImplementationCanBeFileLocal && parts.Count == 0;
+        if (!fileLocal) implementation = names.Allocate(declaration.Name + "Implementation");
+        var generatedParts = parts.Select(p => new GeneratedPart(p.Key, SafeHint(hintBase + "." + p.Key) + ".g.cs", p.Value.Declarations.ToEquatableArray(), p.Value.Methods.ToEquatableArray())).ToEquatableArray();
         var generatedInterface = new GeneratedInterface(
             hint,
             declaration.Namespace,
@@ -131,7 +138,7 @@ internal static class InterfaceBinder
             declaration.Name,
             declaration.FullyQualifiedName,
             implementation,
-            declaration.ImplementationCanBeFileLocal,
+            fileLocal,
             names.Allocate("_executor"),
             createFromConn,
             createFromExecutor,
@@ -139,9 +146,9 @@ internal static class InterfaceBinder
             methods.ToEquatableArray(),
             helpers,
             discard,
-            declarations.ToEquatableArray(),
             enums.ToEquatableArray(),
-            comments.ToEquatableArray());
+            comments.ToEquatableArray(),
+            generatedParts);
         return new BindResult(generatedInterface, diagnostics.ToEquatableArray());
     }
 

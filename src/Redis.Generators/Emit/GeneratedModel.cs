@@ -23,9 +23,16 @@ internal sealed record GeneratedInterface(
     EquatableArray<GeneratedMethod> Methods,
     HelperSet Helpers,
     string DiscardMethod,
-    EquatableArray<string> MemberDeclarations = default,
     EquatableArray<Redis.Generators.SpecDriven.GeneratedEnum> Enums = default,
-    EquatableArray<string> HeaderComments = default);
+    EquatableArray<string> HeaderComments = default,
+    EquatableArray<GeneratedPart> Parts = default);
+
+/// <summary>
+/// The spec-driven members of one command group (the spec's <c>group</c>: string, list, sorted-set...),
+/// written to their own file (<c>IRedisCommands.SortedSet.g.cs</c>) so a change to the generated API
+/// shows up as a readable diff: the interface and its implementation class are partial.
+/// </summary>
+internal sealed record GeneratedPart(string Group, string HintName, EquatableArray<string> MemberDeclarations, EquatableArray<GeneratedMethod> Methods);
 
 /// <summary>The helper parsers and adapters a file needs (emitted inside the implementation class).</summary>
 internal sealed record HelperSet(bool NotNil, bool NilAsFalse, bool Memory, bool As, bool DiscardValueTask)

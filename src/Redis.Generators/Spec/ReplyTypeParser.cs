@@ -1,10 +1,13 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Redis.Generators.Spec;
 
 /// <summary>
 /// Parses the reply vocabulary: <c>T := S | S "?"</c>, <c>S := ok | status | bulk | int | bool | double |
-/// cursor | any | push | array&lt;T&gt; | map&lt;T,T&gt; | pairs&lt;T,T&gt; | tuple&lt;T,...&gt;</c>.
+/// cursor | any | push | array&lt;T&gt; | map&lt;T,T&gt; | pairs&lt;E,E&gt; | tuple&lt;E,...&gt;</c>, <c>E := T | T name</c>:
+/// an element of pairs and tuple may carry a name (<c>pairs&lt;bulk member,double score&gt;</c>), which
+/// becomes the C# tuple element name.
 /// Unknown words (newer vocabularies, aliases) become <see cref="ReplyKind.Unknown"/>: a reply type
 /// only refines conversions, so it never makes the spec unusable.
 /// </summary>
@@ -28,6 +31,7 @@ internal static class ReplyTypeParser
         if (pos == start) return null;
         string word = text.Substring(start, pos - start);
         var args = new List<ReplyType>();
+        var names = new List<string>();
         SkipSpaces(text, ref pos);
         if (pos < text.Length && text[pos] == '<')
         {
@@ -37,6 +41,10 @@ internal static class ReplyTypeParser
                 ReplyType? arg = ParseType(text, ref pos);
                 if (arg is null) return null;
                 args.Add(arg);
+                SkipSpaces(text, ref pos);
+                int nameStart = pos;
+                while (pos < text.Length && (char.IsLetterOrDigit(text[pos]) || text[pos] == '_')) pos++;
+                names.Add(text.Substring(nameStart, pos - nameStart));
                 SkipSpaces(text, ref pos);
                 if (pos >= text.Length) return null;
                 if (text[pos] == ',')
@@ -80,8 +88,11 @@ internal static class ReplyTypeParser
         {
             kind = ReplyKind.Unknown;
         }
-        string canonical = args.Count == 0 ? word : word + "<" + string.Join(",", args) + ">";
-        return new ReplyType(kind, nullable, args.ToEquatableArray(), nullable ? canonical + "?" : canonical);
+        // Names only mean something on pairs and tuple elements.
+        bool named = kind is ReplyKind.Pairs or ReplyKind.Tuple && names.Exists(n => n.Length > 0);
+        if (!named && names.Exists(n => n.Length > 0)) kind = ReplyKind.Unknown;
+        string canonical = args.Count == 0 ? word : word + "<" + string.Join(",", args.Select((a, i) => names[i].Length > 0 ? a + " " + names[i] : a.ToString())) + ">";
+        return new ReplyType(kind, nullable, args.ToEquatableArray(), nullable ? canonical + "?" : canonical, named ? names.ToEquatableArray() : EquatableArray<string>.Empty);
     }
 
     private static void SkipSpaces(string text, ref int pos)

@@ -58,8 +58,11 @@ internal enum ReplyKind
 }
 
 /// <summary>A parsed reply type such as <c>map&lt;bulk,array&lt;bulk?&gt;&gt;?</c>.</summary>
-internal sealed record ReplyType(ReplyKind Kind, bool Nullable, EquatableArray<ReplyType> Arguments, string Text)
+internal sealed record ReplyType(ReplyKind Kind, bool Nullable, EquatableArray<ReplyType> Arguments, string Text, EquatableArray<string> Names = default)
 {
+    /// <summary>The element name the spec gives type argument <paramref name="index"/> (<c>pairs&lt;bulk member,double score&gt;</c>), or null.</summary>
+    public string? NameOf(int index) => index < Names.Count && Names[index].Length > 0 ? Names[index] : null;
+
     public override string ToString() => Text;
 }
 

@@ -1,21 +1,28 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text;
 using Redis.Generators.Spec;
 
 namespace Redis.Generators.SpecDriven;
 
-/// <summary>A generated enum for a oneof of pure tokens (<c>SetCondition { Nx, Xx }</c>), shared by every command with the same tokens.</summary>
+/// <summary>A generated enum for a oneof of pure tokens (<c>ListSide { Left, Right }</c>), shared by every command with the same tokens.</summary>
 internal sealed record GeneratedEnum(string Name, string Summary, EquatableArray<GeneratedEnumMember> Members);
 
 internal sealed record GeneratedEnumMember(string Name, string Token);
 
 /// <summary>
-/// The enums of a whole spec: one per distinct token set (in order) of a oneof whose alternatives
-/// are all pure tokens. Named after the command with the shortest name that uses it (ties: ordinal)
-/// and the argument: <c>SetCondition</c> for NX|XX (SET, ZADD, GEOADD...), <c>ExpireCondition</c>
-/// for NX|XX|GT|LT. Built from the whole spec, so every interface (and the runtime's built-in API)
-/// names the same token set the same way.
+/// The enums of a whole spec: one per distinct token <em>set</em> (order-insensitive) of a oneof whose
+/// alternatives are all pure tokens. The name never depends on which commands use the set:
+/// <list type="number">
+/// <item>the checked-in table <see cref="EnumNames"/> names the known sets after their role
+/// (<c>ListSide</c> for LEFT|RIGHT, <c>FlushMode</c> for ASYNC|SYNC) and fixes their members;</item>
+/// <item>any other set is named from its tokens alone (<see cref="DerivedName"/>: <c>ApplesOrPears</c>),
+/// members in ordinal token order;</item>
+/// <item>identical sets share one enum.</item>
+/// </list>
+/// So adding a spec file adds enums but never renames or reorders an existing one.
 /// </summary>
 internal sealed class EnumTable
 {
@@ -25,30 +32,33 @@ internal sealed class EnumTable
 
     public EnumTable(IEnumerable<SpecCommand> commands)
     {
-        var candidates = new Dictionary<string, (string Command, string Base, EquatableArray<SpecArgument> Alternatives)>(StringComparer.Ordinal);
+        var uses = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (SpecCommand command in commands)
         {
             if (command.IsContainer) continue;
-            Walk(command, command.Arguments, candidates);
+            Walk(command, command.Arguments, uses);
         }
+        var reserved = new HashSet<string>(EnumNames.All.Select(e => e.Name), StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pair in candidates.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // Ordinal key order only matters for the (documented) last resort of two derived names colliding.
+        foreach (var pair in uses.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            string wanted = SpecNaming.MethodName(pair.Value.Command.Split(' ')) + SpecNaming.Pascal(pair.Value.Base);
-            string name = wanted;
-            for (int i = 2; !used.Add(name); i++) name = wanted + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var memberNames = new HashSet<string>(StringComparer.Ordinal);
-            var members = new List<GeneratedEnumMember>();
-            foreach (SpecArgument alternative in pair.Value.Alternatives)
+            if (EnumNames.Find(pair.Key) is { } entry)
             {
-                string member = SpecNaming.IsWordy(alternative.Token) ? SpecNaming.Pascal(alternative.Token!) : SpecNaming.Pascal(alternative.Name);
-                if (member.Length == 0 || char.IsDigit(member[0])) member = "Token" + member;
-                string unique = member;
-                for (int i = 2; !memberNames.Add(unique); i++) unique = member + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                members.Add(new GeneratedEnumMember(unique, alternative.Token ?? alternative.Name));
+                used.Add(entry.Name);
+                var members = entry.Members.Select(m => new GeneratedEnumMember(m.Member, m.Token)).ToEquatableArray();
+                string tokens = string.Join(", ", entry.Members.Select(m => "<c>" + SourceEmitterXml(m.Token) + "</c>"));
+                _byKey.Add(pair.Key, new GeneratedEnum(entry.Name, $"The tokens {tokens}: {SourceEmitterXml(entry.Role)}.", members));
+                continue;
             }
-            string tokens = string.Join(", ", pair.Value.Alternatives.Select(a => a.Token));
-            _byKey.Add(pair.Key, new GeneratedEnum(name, $"The tokens {tokens} (the <c>{pair.Value.Base}</c> argument of {pair.Value.Command} and every command with the same choice).", members.ToEquatableArray()));
+            var sorted = pair.Value.OrderBy(t => t.ToUpperInvariant(), StringComparer.Ordinal).ToList();
+            var memberList = Members(sorted);
+            string wanted = DerivedName(memberList.Select(m => m.Name).ToList());
+            string name = wanted;
+            for (int i = 2; reserved.Contains(name) || !used.Add(name); i++) name = wanted + i.ToString(CultureInfo.InvariantCulture);
+            string list = string.Join(", ", sorted.Select(t => "<c>" + SourceEmitterXml(t) + "</c>"));
+            // The summary depends on the tokens only too, so a new spec file leaves the whole enum unchanged.
+            _byKey.Add(pair.Key, new GeneratedEnum(name, $"The tokens {list}: one of them is sent.", memberList.ToEquatableArray()));
         }
     }
 
@@ -58,27 +68,89 @@ internal sealed class EnumTable
     public static bool IsTokenChoice(SpecArgument argument)
         => argument.Type == ArgumentType.OneOf && !argument.Arguments.IsEmpty && argument.Arguments.All(a => a.Type == ArgumentType.PureToken && a.Token is not null);
 
-    public static string KeyOf(SpecArgument argument) => string.Join("|", argument.Arguments.Select(a => a.Token));
+    public static string KeyOf(SpecArgument argument) => EnumNames.KeyOf(argument.Arguments.Select(a => a.Token!));
 
     public GeneratedEnum? Find(SpecArgument argument) => IsTokenChoice(argument) && _byKey.TryGetValue(KeyOf(argument), out GeneratedEnum? e) ? e : null;
 
-    private static void Walk(SpecCommand command, EquatableArray<SpecArgument> arguments, Dictionary<string, (string, string, EquatableArray<SpecArgument>)> candidates)
+    /// <summary>
+    /// The name of a token set the table does not know: its member names in ordinal token order joined
+    /// by <c>Or</c> (<c>NOSAVE|SAVE</c> → <c>NosaveOrSave</c>); a single token gets <c>Token</c> appended
+    /// (an enum may not share its only member's name). Depends on the tokens only.
+    /// </summary>
+    public static string DerivedName(IReadOnlyList<string> memberNames)
+        => memberNames.Count == 1 ? memberNames[0] + "Token" : string.Join("Or", memberNames);
+
+    /// <summary>The member name of a token: PascalCase of its words, symbols spelled out (<c>~</c> → <c>Tilde</c>).</summary>
+    public static string MemberName(string token)
+    {
+        var builder = new StringBuilder();
+        foreach (char c in token)
+        {
+            if (char.IsLetterOrDigit(c) && c < 128) builder.Append(c);
+            else builder.Append(' ').Append(SymbolName(c)).Append(' ');
+        }
+        string name = SpecNaming.Pascal(builder.ToString());
+        return name.Length == 0 || char.IsDigit(name[0]) ? "Token" + name : name;
+    }
+
+    private static string SymbolName(char c) => c switch
+    {
+        '-' or '_' or ' ' or '.' => "",
+        '=' => "equals",
+        '~' => "tilde",
+        '*' => "star",
+        '+' => "plus",
+        '$' => "dollar",
+        '>' => "greater",
+        '<' => "less",
+        '#' => "hash",
+        '!' => "bang",
+        '?' => "question",
+        '@' => "at",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "pipe",
+        '/' => "slash",
+        ':' => "colon",
+        ',' => "comma",
+        '^' => "caret",
+        _ => "u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture),
+    };
+
+    private static List<GeneratedEnumMember> Members(List<string> tokens)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var members = new List<GeneratedEnumMember>();
+        foreach (string token in tokens)
+        {
+            string member = MemberName(token);
+            string unique = member;
+            for (int i = 2; !names.Add(unique); i++) unique = member + i.ToString(CultureInfo.InvariantCulture);
+            members.Add(new GeneratedEnumMember(unique, token));
+        }
+        return members;
+    }
+
+    private static string SourceEmitterXml(string text) => Redis.Generators.Emit.SourceEmitter.Xml(text);
+
+    private static void Walk(SpecCommand command, EquatableArray<SpecArgument> arguments, Dictionary<string, List<string>> uses)
     {
         foreach (SpecArgument argument in arguments)
         {
             if (IsTokenChoice(argument))
             {
                 string key = KeyOf(argument);
-                string name = command.Name;
-                if (!candidates.TryGetValue(key, out var existing)
-                    || name.Length < existing.Item1.Length
-                    || (name.Length == existing.Item1.Length && string.CompareOrdinal(name, existing.Item1) < 0))
+                if (!uses.TryGetValue(key, out List<string>? tokens)) uses.Add(key, tokens = new List<string>());
+                // One spelling per token whatever the order of the uses: the ordinal-smallest (the key ignores case).
+                foreach (string token in argument.Arguments.Select(a => a.Token!))
                 {
-                    candidates[key] = (name, SpecMemberBuilder.BaseName(argument, arguments), argument.Arguments);
+                    int i = tokens.FindIndex(t => string.Equals(t, token, StringComparison.OrdinalIgnoreCase));
+                    if (i < 0) tokens.Add(token);
+                    else if (string.CompareOrdinal(token, tokens[i]) < 0) tokens[i] = token;
                 }
                 continue;
             }
-            Walk(command, argument.Arguments, candidates);
+            Walk(command, argument.Arguments, uses);
         }
     }
 }

@@ -278,7 +278,10 @@ internal sealed class SpecMemberBuilder
             _enumsUsed.Add(generated.Name);
             string enumType = "global::" + EnumTable.Namespace + "." + generated.Name;
             string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
-            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? "null" : null, doc, optional);
+            // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
+            // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
+            bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, StringComparison.OrdinalIgnoreCase));
+            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? "null" : null, doc, optional, name: meaningless ? generated.Name : null);
             var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
             if (!optional)
             {
@@ -338,7 +341,7 @@ internal sealed class SpecMemberBuilder
             Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? "null" : null,
                 $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
             string item = Variable("item");
-            var body = TupleWrites(children, item, names.Count == 1);
+            var body = TupleWrites(children, item, names);
             if (argument.MultipleToken && argument.Token is not null) body.Insert(0, new TokenNode(argument.Token));
             output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, elementType, item, Variable("i"), ArgumentBinder.Sequence(body), body.Count,
                 argument.MultipleToken ? null : argument.Token));
@@ -349,14 +352,22 @@ internal sealed class SpecMemberBuilder
             // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
             if (children.Count >= 2 && children.All(c => c.IsScalar && c.Multiple && !c.Optional))
             {
-                string type = "(" + string.Join(", ", children.Select(c => ScalarType(c) + " " + SpecNaming.Pascal(BaseName(c, argument.Arguments)))) + ")";
+                var columnNames = new List<string>();
+                var taken = new HashSet<string>(StringComparer.Ordinal);
+                foreach (SpecArgument c in children)
+                {
+                    string n = ElementName(c, argument.Arguments), u = n;
+                    for (int i = 2; !taken.Add(u); i++) u = n + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    columnNames.Add(u);
+                }
+                string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
                 Param list = Add(argument, siblings, type + "[]", null, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
                     optional: false, plural: true, paramsCandidate: true, nullCheck: true);
                 if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
                 for (int i = 0; i < children.Count; i++)
                 {
                     string item = Variable("item");
-                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], item + ".Item" + (i + 1)), 1, null));
+                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], item + "." + columnNames[i]), 1, null));
                 }
                 return list;
             }
@@ -370,9 +381,9 @@ internal sealed class SpecMemberBuilder
         Param p = Add(argument, siblings, tupleType + "?", "null",
             $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true);
         string v = Variable("v");
-        var writes = TupleWrites(children, v, single);
+        var writes = TupleWrites(children, v, elementNames);
         // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
-        var counted = TupleWrites(children, Field(p) + ".GetValueOrDefault()", single);
+        var counted = TupleWrites(children, Field(p) + ".GetValueOrDefault()", elementNames);
         output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, ArgumentBinder.Sequence(writes)),
             WithToken(argument.Token, ArgumentBinder.Sequence(counted))));
         return p;
@@ -413,8 +424,7 @@ internal sealed class SpecMemberBuilder
                 ArgumentType.OneOf => EnumType(child) + (child.Optional ? "?" : ""),
                 _ => ScalarType(child) + (child.Optional ? "?" : ""),
             };
-            string name = SpecNaming.Pascal(BaseName(child, new EquatableArray<SpecArgument>(children)));
-            if (name.Length == 0 || name.StartsWith("Item", StringComparison.Ordinal) || name is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" || char.IsDigit(name[0])) name = "Part" + name;
+            string name = ElementName(child, new EquatableArray<SpecArgument>(children));
             string unique = name;
             for (int i = 2; !used.Add(unique); i++) unique = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             elements.Add((type, unique));
@@ -423,8 +433,18 @@ internal sealed class SpecMemberBuilder
         return ("(" + string.Join(", ", elements.Select(e => e.Type + " " + e.Name)) + ")", elements.Select(e => e.Name).ToList());
     }
 
-    private List<WriteNode> TupleWrites(List<SpecArgument> children, string source, bool single)
+    // Reads each element by its name (the names TupleType gave), never by ItemN.
+    // A tuple element name: the argument's name in PascalCase, kept clear of the names ValueTuple reserves.
+    private static string ElementName(SpecArgument child, EquatableArray<SpecArgument> siblings)
     {
+        string name = SpecNaming.Pascal(BaseName(child, siblings));
+        if (name.Length == 0 || name.StartsWith("Item", StringComparison.Ordinal) || name is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" || char.IsDigit(name[0])) name = "Part" + name;
+        return name;
+    }
+
+    private List<WriteNode> TupleWrites(List<SpecArgument> children, string source, List<string> names)
+    {
+        bool single = names.Count == 1;
         var writes = new List<WriteNode>();
         int index = 0;
         foreach (SpecArgument child in children)
@@ -434,7 +454,7 @@ internal sealed class SpecMemberBuilder
                 writes.Add(new TokenNode(child.Token!));
                 continue;
             }
-            string expression = single ? source : $"{source}.Item{++index}";
+            string expression = single ? source : $"{source}.{names[index++]}";
             if (child.Type == ArgumentType.PureToken)
             {
                 writes.Add(new IfNode(expression, expression, new TokenNode(child.Token!)));
@@ -516,7 +536,7 @@ internal sealed class SpecMemberBuilder
             var parameters = ordered.Select((p, i) => new GeneratedParameter(useParams && i == ordered.Count - 1 ? "params " : "", p.Type, p.Name)).ToEquatableArray();
             var method = new GeneratedMethod(name, resultType.Display, parameters, isVoid ? BodyKind.SyncVoid : BodyKind.Sync, null, _command.Name, syntax,
                 _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers);
-            sync = new SpecMember(Declaration(name, resultType.Display, parameters, variant, reply, async: false), method);
+            sync = new SpecMember(Declaration(name, resultType.Display, parameters, variant, reply, syntax), method);
         }
         if (!reserved.Contains(name + "Async"))
         {
@@ -526,17 +546,18 @@ internal sealed class SpecMemberBuilder
             var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
                 _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, "cancellationToken", nullChecks, false,
                 SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers);
-            async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, async: true), method);
+            async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, syntax), method);
         }
         return (sync, async, typed);
     }
 
-    private EquatableArray<string> Declaration(string name, string returnType, EquatableArray<GeneratedParameter> parameters, ReplyCase? variant, ReplyType reply, bool async)
+    private EquatableArray<string> Declaration(string name, string returnType, EquatableArray<GeneratedParameter> parameters, ReplyCase? variant, ReplyType reply, string syntax)
     {
         var lines = new List<string>();
         string summary = _command.Summary is { Length: > 0 } s ? Xml(s.TrimEnd('.')) + "." : $"Sends <c>{Xml(_command.Name)}</c>.";
         lines.Add($"/// <summary>{summary}</summary>");
-        var remarks = new List<string> { $"Sends <c>{Xml(_command.Name)}</c>" + (variant is null ? "." : $" with <c>{Xml(string.Join(", ", variant.Present))}</c> always sent.") };
+        // The command's syntax (tokens, optional parts, repeats) as redis.io writes it.
+        var remarks = new List<string> { $"Sends <c>{Xml(syntax)}</c>" + (variant is null ? "." : $" with <c>{Xml(string.Join(", ", variant.Present))}</c> always sent.") };
         if (_command.Complexity is { Length: > 0 } complexity) remarks.Add("Complexity: " + Xml(complexity.TrimEnd('.')) + ".");
         if (_command.Since is not null) remarks.Add("Since Redis " + Xml(_command.Since) + ".");
         if (_command.IsDeprecated) remarks.Add($"Deprecated since {Xml(_command.DeprecatedSince ?? "?")}" + (_command.ReplacedBy is { } by ? "; use " + Xml(Clean(by)) : "") + ".");
@@ -617,14 +638,14 @@ internal sealed class SpecMemberBuilder
             case ReplyKind.Pairs:
             {
                 TypeDesc first = Inner(0) ?? Object, second = Inner(1) ?? Object;
-                TypeDesc tuple = Tuple(first, second);
+                TypeDesc tuple = Tuple(new[] { first, second }, ElementNames(reply));
                 return Ref(TypeShape.Array, tuple.Display + "[]", reply.Nullable, tuple);
             }
             case ReplyKind.Tuple when reply.Arguments.Count is 2 or 3:
             {
                 var elements = new List<TypeDesc>();
                 for (int i = 0; i < reply.Arguments.Count; i++) elements.Add(Inner(i) ?? Object);
-                result = Tuple(elements.ToArray());
+                result = Tuple(elements.ToArray(), ElementNames(reply));
                 break;
             }
             case ReplyKind.Tuple:
@@ -641,18 +662,36 @@ internal sealed class SpecMemberBuilder
     private static TypeDesc Ref(TypeShape shape, string display, bool nullable, params TypeDesc[] args)
         => new(shape, display + (nullable ? "?" : ""), display, nullable ? Nullability.Annotated : Nullability.NotAnnotated, false, args.ToEquatableArray(), EquatableArray<string>.Empty);
 
-    private static TypeDesc Tuple(params TypeDesc[] elements)
+    // A value tuple; its elements are named when the spec names them all (pairs<bulk member,double score>
+    // → (byte[] Member, double Score)), so callers and generated code never need ItemN.
+    private static TypeDesc Tuple(TypeDesc[] elements, List<string>? names)
     {
-        string display = "(" + string.Join(", ", elements.Select(e => e.Display)) + ")";
-        return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, elements.ToEquatableArray(), elements.Select(_ => "").ToEquatableArray());
+        string display = "(" + string.Join(", ", elements.Select((e, i) => names is null ? e.Display : e.Display + " " + names[i])) + ")";
+        return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, elements.ToEquatableArray(),
+            elements.Select((_, i) => names is null ? "" : names[i]).ToEquatableArray());
+    }
+
+    private static List<string>? ElementNames(ReplyType reply)
+    {
+        var names = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < reply.Arguments.Count; i++)
+        {
+            if (reply.NameOf(i) is not { } name) return null;
+            string pascal = SpecNaming.Pascal(name);
+            if (pascal.Length == 0 || pascal.StartsWith("Item", StringComparison.Ordinal) || pascal is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" || char.IsDigit(pascal[0])) pascal = "Part" + pascal;
+            if (!used.Add(pascal)) return null;
+            names.Add(pascal);
+        }
+        return names;
     }
 
     // ---- helpers ----------------------------------------------------------------------------
 
     private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, string? @default, string doc, bool optional,
-        bool plural = false, bool paramsCandidate = false, bool nullCheck = false)
+        bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null)
     {
-        string name = SpecNaming.Camel(BaseName(argument, siblings));
+        name = name is null ? SpecNaming.Camel(BaseName(argument, siblings)) : char.ToLowerInvariant(name[0]) + name.Substring(1);
         if (plural && !name.EndsWith("s", StringComparison.Ordinal)) name += "s";
         string unique = name;
         for (int i = 2; !_names.Add(unique); i++) unique = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
