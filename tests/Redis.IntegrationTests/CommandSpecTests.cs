@@ -114,11 +114,11 @@ public sealed class CommandSpecTests(ITestOutputHelper output)
     [Fact]
     public void ReplyTypeGrammar_AcceptsTheVocabularyAndRejectsTheRest()
     {
-        foreach (string good in new[] { "ok", "ok?", "bulk?", "array<bulk?>", "map<bulk,array<tuple<bulk,pairs<bulk,bulk>?>>>?", "tuple<cursor,array<bulk>>", "pairs<bulk,double>" })
+        foreach (string good in new[] { "ok", "ok?", "bulk?", "array<bulk?>", "map<bulk,array<tuple<bulk,pairs<bulk,bulk>?>>>?", "tuple<cursor,array<bulk>>", "pairs<bulk,double>", "pairs<bulk member,double score>", "tuple<cursor cursor,array<bulk> keys>?" })
         {
             Assert.Equal(good, ReplyType.Parse(good).ToString());
         }
-        foreach (string bad in new[] { "", "record", "array", "array<bulk,bulk>", "map<bulk>", "tuple<>", "bulk??", "array<bulk> ", "pairs<bulk,...any>", "Bulk" })
+        foreach (string bad in new[] { "", "record", "array", "array<bulk,bulk>", "map<bulk>", "tuple<>", "bulk??", "array<bulk> ", "pairs<bulk,...any>", "Bulk", "array<bulk name>", "pairs<bulk ,double>", "pairs<bulk Member,double>" })
         {
             Assert.Throws<FormatException>(() => ReplyType.Parse(bad));
         }
@@ -405,7 +405,10 @@ public sealed class CommandSpecTests(ITestOutputHelper output)
     }
 }
 
-/// <summary>A reply type of the vocabulary in docs/commands-json.md: <c>name</c>, <c>name&lt;T,...&gt;</c>, optionally followed by <c>?</c>.</summary>
+/// <summary>
+/// A reply type of the vocabulary in docs/commands-json.md: <c>name</c>, <c>name&lt;T,...&gt;</c>, optionally
+/// followed by <c>?</c>; an element of <c>pairs</c> or <c>tuple</c> may be followed by a space and an element name.
+/// </summary>
 internal sealed class ReplyType
 {
     private static readonly Dictionary<string, int> Arity = new(StringComparer.Ordinal)
@@ -414,12 +417,16 @@ internal sealed class ReplyType
         ["array"] = 1, ["map"] = 2, ["pairs"] = 2, ["tuple"] = -1,
     };
 
-    private ReplyType(string name, ReplyType[] arguments, bool nullable)
+    private ReplyType(string name, ReplyType[] arguments, string[] elementNames, bool nullable)
     {
         Name = name;
         Arguments = arguments;
+        ElementNames = elementNames;
         Nullable = nullable;
     }
+
+    /// <summary>The element names of a pairs or tuple ("" where none is given).</summary>
+    public string[] ElementNames { get; }
 
     public string Name { get; }
 
@@ -436,7 +443,7 @@ internal sealed class ReplyType
     }
 
     public override string ToString()
-        => Name + (Arguments.Length == 0 ? "" : "<" + string.Join(',', Arguments.Select(a => a.ToString())) + ">") + (Nullable ? "?" : "");
+        => Name + (Arguments.Length == 0 ? "" : "<" + string.Join(',', Arguments.Select((a, i) => ElementNames[i].Length > 0 ? a + " " + ElementNames[i] : a.ToString())) + ">") + (Nullable ? "?" : "");
 
     private static ReplyType ParseType(string text, ref int position)
     {
@@ -445,12 +452,22 @@ internal sealed class ReplyType
         string name = text[start..position];
         if (!Arity.TryGetValue(name, out int arity)) throw new FormatException($"reply type '{text}': unknown type '{name}' at {start}");
         var arguments = new List<ReplyType>();
+        var names = new List<string>();
         if (position < text.Length && text[position] == '<')
         {
             do
             {
                 position++;
                 arguments.Add(ParseType(text, ref position));
+                string element = "";
+                if (position < text.Length && text[position] == ' ')
+                {
+                    int nameStart = ++position;
+                    while (position < text.Length && (char.IsAsciiLetterLower(text[position]) || text[position] == '_')) position++;
+                    element = text[nameStart..position];
+                    if (element.Length == 0 || name is not ("pairs" or "tuple")) throw new FormatException($"reply type '{text}': an element name (lower_snake_case) of pairs or tuple expected at {nameStart}");
+                }
+                names.Add(element);
             }
             while (position < text.Length && text[position] == ',');
             if (position >= text.Length || text[position] != '>') throw new FormatException($"reply type '{text}': '>' expected at {position}");
@@ -462,7 +479,7 @@ internal sealed class ReplyType
         }
         bool nullable = position < text.Length && text[position] == '?';
         if (nullable) position++;
-        return new ReplyType(name, [.. arguments], nullable);
+        return new ReplyType(name, [.. arguments], [.. names], nullable);
     }
 }
 
