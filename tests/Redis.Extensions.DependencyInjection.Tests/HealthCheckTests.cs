@@ -15,7 +15,7 @@ public sealed class HealthCheckTests
     public async Task TheHealthCheck_IsHealthyWhenTheServerAnswersPing()
     {
         TestServer server = await TestServer.SharedAsync();
-        var services = new ServiceCollection().AddRedis(server.Url);
+        var services = new ServiceCollection().AddLogging().AddRedis(server.Url);
         services.AddHealthChecks().AddRedis(timeout: TimeSpan.FromSeconds(10));
         await using ServiceProvider provider = services.BuildServiceProvider();
 
@@ -29,7 +29,7 @@ public sealed class HealthCheckTests
     public async Task TheHealthCheck_IsUnhealthyWithTheExceptionAndNoSecretWhenThePortIsClosed()
     {
         int port = TestServer.AllocateFreePort();   // nothing listens there
-        var services = new ServiceCollection().AddRedis($"redis://:{Secret}@127.0.0.1:{port}");
+        var services = new ServiceCollection().AddLogging().AddRedis($"redis://:{Secret}@127.0.0.1:{port}");
         services.AddHealthChecks().AddRedis(timeout: TimeSpan.FromSeconds(10));
         await using ServiceProvider provider = services.BuildServiceProvider();
 
@@ -49,7 +49,7 @@ public sealed class HealthCheckTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         int port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        var services = new ServiceCollection().AddRedis(o => { o.Url = $"redis://127.0.0.1:{port}"; o.CommandTimeout = TimeSpan.FromMinutes(5); });
+        var services = new ServiceCollection().AddLogging().AddRedis(o => { o.Url = $"redis://127.0.0.1:{port}"; o.CommandTimeout = TimeSpan.FromMinutes(5); });
         services.AddHealthChecks().AddRedis(failureStatus: HealthStatus.Degraded, timeout: TimeSpan.FromMilliseconds(500));
         await using ServiceProvider provider = services.BuildServiceProvider();
 
@@ -63,7 +63,7 @@ public sealed class HealthCheckTests
     {
         TestServer server = await TestServer.SharedAsync();
         int closed = TestServer.AllocateFreePort();
-        var services = new ServiceCollection()
+        var services = new ServiceCollection().AddLogging()
             .AddKeyedRedis("up", server.Url)
             .AddKeyedRedis("down", $"redis://127.0.0.1:{closed}");
         services.AddHealthChecks().AddKeyedRedis("up").AddKeyedRedis("down", timeout: TimeSpan.FromSeconds(10));
