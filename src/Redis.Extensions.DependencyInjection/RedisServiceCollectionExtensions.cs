@@ -18,6 +18,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Redis is still coming up, and a first connect that fails is tried again on the next resolve (a failed factory call is not
 /// cached). Once connected, the client reconnects by itself. The container disposes it (asynchronously with
 /// <c>await provider.DisposeAsync()</c>, as a host does on shutdown).</para>
+/// <para>The options are read once, when the client is created. Calling <c>AddRedis</c> again adds configuration to the same
+/// registration rather than a second client; use <c>AddKeyedRedis</c> for more than one.</para>
 /// <para>Resolving <see cref="RedisClient"/> for a cluster registration (or <see cref="RedisCluster"/> for a standalone or
 /// Sentinel one) throws <see cref="InvalidOperationException"/>; <see cref="IRedisClient"/> always works.</para>
 /// </remarks>
