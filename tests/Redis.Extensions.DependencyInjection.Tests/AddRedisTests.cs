@@ -103,6 +103,17 @@ public sealed class AddRedisTests
     }
 
     [Fact]
+    public async Task CallingAddRedisTwice_RegistersOneClientAndTheLastUrlWins()
+    {
+        TestServer server = await TestServer.SharedAsync();
+        IServiceCollection services = new ServiceCollection().AddRedis("redis://127.0.0.1:1").AddRedis(server.Url);
+
+        Assert.Single(services, descriptor => descriptor.ServiceType == typeof(IRedisClient));
+        await using ServiceProvider provider = services.BuildServiceProvider(Strict);
+        Assert.Equal("PONG", await provider.GetRequiredService<IRedisClient>().DoAsync("PING"));
+    }
+
+    [Fact]
     public async Task DisposingTheProvider_DisposesTheClient()
     {
         TestServer server = await TestServer.SharedAsync();
