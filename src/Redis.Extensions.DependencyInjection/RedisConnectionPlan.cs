@@ -143,6 +143,12 @@ internal sealed class RedisConnectionPlan
                 plan.Seeds = url ?? string.Join(",", endpoints);
                 // The cluster's own seed parser: a URL's options win over the settings, and only database 0 exists.
                 RedisCluster.ParseSeeds(plan.Seeds, dial);
+                // It takes anything before the last ':' of a bare seed as the host, so user:password@host:port would pass
+                // and be dialed (and quoted) as a host name: bare seeds must also be plain host:port.
+                foreach (string seed in plan.Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!seed.Contains("://", StringComparison.Ordinal)) RedisUrl.ParseHostPort(seed, "", "Endpoints");
+                }
                 cluster.Validate();
                 break;
             case RedisMode.Sentinel:
@@ -210,29 +216,34 @@ internal sealed class RedisConnectionPlan
     {
         yield return options.Password;
         yield return options.Sentinel.Password;
-        // The URL's password: the user info's text after its first ':', as written and decoded.
-        string? url = options.Url;
-        int schemeEnd = url?.IndexOf("://", StringComparison.Ordinal) ?? -1;
-        int at = url?.LastIndexOf('@') ?? -1;
-        if (url is not null && schemeEnd >= 0 && at > schemeEnd)
+        // The URLs' user info (a cluster's Url may list several, and a seed without a scheme may still carry one, which
+        // the seed parser would quote): all of it, and its password part, as written and decoded.
+        if (string.IsNullOrEmpty(options.Url)) yield break;
+        foreach (string part in options.Url.Split(','))
         {
-            string userInfo = url[(schemeEnd + 3)..at];
+            int schemeEnd = part.IndexOf("://", StringComparison.Ordinal);
+            int start = schemeEnd >= 0 ? schemeEnd + 3 : 0;
+            int at = part.LastIndexOf('@');
+            if (at <= start) continue;
+            string userInfo = part[start..at];
             int colon = userInfo.IndexOf(':');
-            if (colon >= 0)
+            foreach (string secret in colon >= 0 ? [userInfo, userInfo[(colon + 1)..]] : new[] { userInfo })
             {
-                string password = userInfo[(colon + 1)..];
-                yield return password;
-                string decoded;
-                try
-                {
-                    decoded = Uri.UnescapeDataString(password);
-                }
-                catch (UriFormatException)
-                {
-                    decoded = password;
-                }
-                yield return decoded;
+                yield return secret;
+                yield return Unescape(secret);
             }
+        }
+    }
+
+    private static string Unescape(string text)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text);
+        }
+        catch (UriFormatException)
+        {
+            return text;
         }
     }
 }
