@@ -179,7 +179,7 @@ public sealed partial class RedisCluster : IRedisClient
     }
 
     // Seeds: "host:port,host:port" or URLs; what the first URL says (password, TLS, database 0 only) applies to every node.
-    private static (string[] Endpoints, DialOptions Options) ParseSeeds(string seeds, DialOptions options)
+    internal static (string[] Endpoints, DialOptions Options) ParseSeeds(string seeds, DialOptions options)
     {
         var endpoints = new List<string>();
         DialOptions? fromUrl = null;
