@@ -11,8 +11,8 @@ namespace Redis.Docs.Tests;
 /// <item><c>&lt;!-- snippet: new --&gt;</c> on the line before a fence starts a new program under the same heading.</item>
 /// <item><c>&lt;!-- snippet: run --&gt;</c> starts a new program that is also run against the test server
 /// (<c>localhost:6379</c> in its text is replaced by the server's address).</item>
-/// <item><c>&lt;!-- snippet: skip --&gt;</c> leaves the block out: only for code that is not meant to compile as
-/// written (an excerpt of generated code, a shell session).</item>
+/// <item><c>&lt;!-- snippet: skip (reason) --&gt;</c> leaves the block out: only for code that is not meant to compile
+/// as written (an excerpt of generated code); the reason is required.</item>
 /// </list>
 /// </remarks>
 internal static class MarkdownSnippets
@@ -113,7 +113,14 @@ internal static class MarkdownSnippets
         if (i < 0) return null;
         string line = lines[i].Trim();
         if (!line.StartsWith(MarkerPrefix, StringComparison.Ordinal)) return null;
-        string marker = line[MarkerPrefix.Length..].TrimEnd('-', '>', ' ').Trim();
+        string text = line[MarkerPrefix.Length..].TrimEnd('-', '>', ' ').Trim();
+        int space = text.IndexOf(' ', StringComparison.Ordinal);
+        string marker = space < 0 ? text : text[..space];
+        string reason = space < 0 ? "" : text[(space + 1)..].Trim();
+        if (marker == "skip" && reason.Length == 0)
+        {
+            throw new FormatException($"{file}:{i + 1}: a skipped block needs its reason: <!-- snippet: skip (why it cannot compile as written) -->");
+        }
         return marker is "skip" or "run" or "new"
             ? marker
             : throw new FormatException($"{file}:{i + 1}: unknown snippet marker '{marker}' (known: skip, run, new)");

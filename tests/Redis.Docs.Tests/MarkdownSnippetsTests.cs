@@ -24,7 +24,7 @@ public sealed class MarkdownSnippetsTests
 
         ## Next section
 
-        <!-- snippet: skip -->
+        <!-- snippet: skip (an excerpt) -->
         ```csharp
         this is not C#
         ```
@@ -56,12 +56,12 @@ public sealed class MarkdownSnippetsTests
             p =>
             {
                 Assert.Equal("Next section", p.Heading);
-                Assert.Equal(27, Assert.Single(p.Blocks).FirstLine);
+                Assert.Equal(26, Assert.Single(p.Blocks).FirstLine);
                 Assert.True(p.Run);
             },
             p =>
             {
-                Assert.Equal(32, Assert.Single(p.Blocks).FirstLine);
+                Assert.Equal(31, Assert.Single(p.Blocks).FirstLine);
                 Assert.False(p.Run);
             });
     }
@@ -71,6 +71,13 @@ public sealed class MarkdownSnippetsTests
     {
         var e = Assert.Throws<FormatException>(() => MarkdownSnippets.Read("X.md", "<!-- snippet: skp -->\n```csharp\nint a;\n```\n"));
         Assert.Contains("X.md:1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASkipWithoutAReasonIsAnError()
+    {
+        var e = Assert.Throws<FormatException>(() => MarkdownSnippets.Read("X.md", "\n<!-- snippet: skip -->\n```csharp\nint a;\n```\n"));
+        Assert.Contains("X.md:2", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,7 +48,8 @@ internal static class SnippetCompiler
 
     public const string ClassName = "SnippetProgram";
 
-    private static readonly CSharpParseOptions ScriptOptions = new(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script);
+    // Errors of placement only, which the wrapper undoes: a type declared before statements, a field at top level.
+    private static readonly HashSet<string> PlacementErrors = ["CS8803", "CS0116"];
     private static readonly CSharpParseOptions RegularOptions = new(LanguageVersion.Latest, DocumentationMode.None);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
@@ -145,8 +146,8 @@ internal static class SnippetCompiler
         foreach (CodeBlock block in program.Blocks)
         {
             string code = rewrite is null ? block.Code : rewrite(block.Code);
-            SyntaxTree tree = CSharpSyntaxTree.ParseText(code, ScriptOptions);
-            foreach (Diagnostic d in tree.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
+            SyntaxTree tree = CSharpSyntaxTree.ParseText(code, RegularOptions);
+            foreach (Diagnostic d in tree.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !PlacementErrors.Contains(d.Id)))
             {
                 errors.Add($"{file}:{block.FirstLine + d.Location.GetLineSpan().StartLinePosition.Line}: error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
             }
@@ -158,6 +159,10 @@ internal static class SnippetCompiler
             {
                 switch (member)
                 {
+                    case GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } when local.Modifiers.Any(SyntaxKind.StaticKeyword):
+                        // `static readonly Script GetSet = ...;` is what a user writes as a field of their class.
+                        fields.Append(Line(file, LineOf(member))).AppendLine(local.ToString());
+                        break;
                     case GlobalStatementSyntax statement:
                         body.Append(Line(file, LineOf(statement)));
                         body.AppendLine(instrument ? Instrument(statement.Statement, file, block, errors) : statement.Statement.ToString());
