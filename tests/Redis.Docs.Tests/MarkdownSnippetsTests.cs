@@ -1,3 +1,5 @@
+using Redis.Testing;
+
 namespace Redis.Docs.Tests;
 
 /// <summary>The convention that turns Markdown into programs, and the messages a broken snippet produces.</summary>
@@ -114,6 +116,28 @@ public sealed class MarkdownSnippetsTests
 
         Assert.Empty(result.Errors);
         Assert.Equal(["conn"], result.AmbientsUsed);
+    }
+
+    [Fact]
+    public async Task ARunFailsOnAWrongValueCommentNamingItsLine()
+    {
+        TestServer server = await TestServer.SharedAsync();
+        const string markdown = "# T\n\n```csharp\nusing IConn conn = Conn.Dial(\"tcp\", \"localhost:6379\");\nconn.Do(\"SET\", \"docs:check\", \"pear\"); // \"OK\"\nstring? s = Reply.String(conn.Do(\"GET\", \"docs:check\")); // \"apple\"\n```\n";
+        SnippetProgram program = Assert.Single(MarkdownSnippets.Read("X.md", markdown).Programs);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => SnippetRunner.RunAsync(Root, program, server));
+
+        Assert.Equal("X.md:6: the comment says \"apple\", the code gives \"pear\"", e.Message);
+    }
+
+    [Fact]
+    public async Task ARunPassesWhenEveryValueCommentHolds()
+    {
+        TestServer server = await TestServer.SharedAsync();
+        const string markdown = "# T\n\n```csharp\nusing IConn conn = Conn.Dial(\"tcp\", \"localhost:6379\");\nconn.Do(\"SET\", \"docs:check2\", \"pear\"); // \"OK\"\nobject? all = conn.Do(\"GET\", \"docs:check2\"); // \"pear\"\n```\n";
+        SnippetProgram program = Assert.Single(MarkdownSnippets.Read("X.md", markdown).Programs);
+
+        Assert.Equal(2, await SnippetRunner.RunAsync(Root, program, server));
     }
 
     [Theory]

@@ -1,7 +1,4 @@
 using System.Reflection;
-using System.Runtime.ExceptionServices;
-using System.Runtime.Loader;
-using Microsoft.Extensions.Logging.Abstractions;
 using Redis.Testing;
 using Xunit.Abstractions;
 
@@ -51,47 +48,13 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
         Skip.If(!server.IsRealRedis && !TestServer.IsCi, $"the tour needs a real redis-server; the test server is {server.Description}");
         Assert.True(server.IsRealRedis, $"CI needs a real redis-server for the README tour; the test server is {server.Description}");
 
-        foreach (SnippetProgram program in MarkdownSnippets.ReadAll(Root).Where(p => p.Run))
+        SnippetProgram[] runs = [.. MarkdownSnippets.ReadAll(Root).Where(p => p.Run)];
+        Assert.NotEmpty(runs);
+        foreach (SnippetProgram program in runs)
         {
-            SnippetCompiler.Result result = SnippetCompiler.Compile(Root, program, instrument: true,
-                rewrite: code => code.Replace("localhost:6379", server.Address, StringComparison.Ordinal));
-            Assert.True(result.Errors.Count == 0, $"{program} does not compile:\n{string.Join('\n', result.Errors)}");
-            int checks = result.Source.Split("SnippetChecks.Check(").Length - 1;
-            output.WriteLine($"{program}: {checks} value comment(s) checked against {server.Description}");
-
-            // Bounds the run: a documented call that never returns fails the test instead of hanging it.
-            using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            var givens = new Dictionary<string, object?>
-            {
-                ["cancellationToken"] = bound.Token,
-                ["ct"] = bound.Token,
-                ["stoppingToken"] = bound.Token,
-                ["logger"] = NullLogger.Instance,
-            };
-            foreach (string name in result.AmbientsUsed)
-            {
-                Assert.True(givens.ContainsKey(name), $"{program} uses '{name}' undeclared, which a run cannot supply: declare it in the snippet");
-            }
-
-            var context = new AssemblyLoadContext(program.ToString(), isCollectible: true);
-            try
-            {
-                Assembly assembly = SnippetCompiler.Load(result, context);
-                MethodInfo run = assembly.GetType(SnippetCompiler.ClassName)!.GetMethod("RunAsync")!;
-                try
-                {
-                    await (Task)run.Invoke(null, [givens])!;
-                }
-                catch (TargetInvocationException e) when (e.InnerException is not null)
-                {
-                    ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                }
-                Assert.False(bound.IsCancellationRequested, $"{program} ran into its time bound");
-            }
-            finally
-            {
-                context.Unload();
-            }
+            int checks = await SnippetRunner.RunAsync(Root, program, server);
+            output.WriteLine($"{program}: ran against {server.Description}; {checks} value comment(s) checked");
+            Assert.True(checks > 0, $"{program} states no value in a comment, so its run proves only that it does not throw");
         }
     }
 

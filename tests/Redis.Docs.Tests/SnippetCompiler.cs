@@ -48,8 +48,8 @@ internal static class SnippetCompiler
 
     public const string ClassName = "SnippetProgram";
 
-    // Errors of placement only, which the wrapper undoes: a type declared before statements, a field at top level.
-    private static readonly HashSet<string> PlacementErrors = ["CS8803", "CS0116"];
+    // Errors of placement only, which the wrapper undoes: a type declared before statements, a field (static readonly) at top level.
+    private static readonly HashSet<string> PlacementErrors = ["CS8803", "CS0116", "CS0106"];
     private static readonly CSharpParseOptions RegularOptions = new(LanguageVersion.Latest, DocumentationMode.None);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
@@ -159,9 +159,9 @@ internal static class SnippetCompiler
             {
                 switch (member)
                 {
-                    case GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } when local.Modifiers.Any(SyntaxKind.StaticKeyword):
+                    case GlobalStatementSyntax { Statement: not LocalFunctionStatementSyntax } field when field.GetFirstToken().IsKind(SyntaxKind.StaticKeyword):
                         // `static readonly Script GetSet = ...;` is what a user writes as a field of their class.
-                        fields.Append(Line(file, LineOf(member))).AppendLine(local.ToString());
+                        fields.Append(Line(file, LineOf(member))).AppendLine(field.Statement.ToString());
                         break;
                     case GlobalStatementSyntax statement:
                         body.Append(Line(file, LineOf(statement)));
