@@ -18,15 +18,26 @@ namespace Redis.Docs.Tests;
 /// </summary>
 internal static class SnippetCompiler
 {
-    /// <summary>The namespaces a user of the package has: the SDK's implicit usings of a console app, plus Redis and logging.</summary>
+    /// <summary>
+    /// The namespaces a user of the package has: the implicit usings of an ASP.NET Core project (Microsoft.NET.Sdk.Web,
+    /// a superset of a console app's), plus Redis.
+    /// </summary>
     private const string GlobalUsings = """
         global using System;
         global using System.Collections.Generic;
         global using System.IO;
         global using System.Linq;
         global using System.Net.Http;
+        global using System.Net.Http.Json;
         global using System.Threading;
         global using System.Threading.Tasks;
+        global using Microsoft.AspNetCore.Builder;
+        global using Microsoft.AspNetCore.Hosting;
+        global using Microsoft.AspNetCore.Http;
+        global using Microsoft.AspNetCore.Routing;
+        global using Microsoft.Extensions.Configuration;
+        global using Microsoft.Extensions.DependencyInjection;
+        global using Microsoft.Extensions.Hosting;
         global using Microsoft.Extensions.Logging;
         global using Redis;
         """;
@@ -44,6 +55,10 @@ internal static class SnippetCompiler
         ["conn"] = "global::Redis.IConnWithTimeout",
         ["pool"] = "global::Redis.Pool",
         ["pubSub"] = "global::Redis.PubSubConn",
+        ["args"] = "string[]",
+        ["services"] = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection",
+        ["configuration"] = "global::Microsoft.Extensions.Configuration.IConfiguration",
+        ["builder"] = "global::Microsoft.AspNetCore.Builder.WebApplicationBuilder",
     };
 
     public const string ClassName = "SnippetProgram";
@@ -226,15 +241,20 @@ internal static class SnippetCompiler
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
-        // The framework's reference assemblies, plus every managed assembly in this project's output that is not
-        // part of the framework: the Redis packages and their dependencies (and whatever else a test project
-        // reference adds, so a README section about a new package compiles once this project references it).
+        // The framework's reference assemblies; the ASP.NET Core shared framework (its implementation assemblies,
+        // which compile as well); then every other managed assembly in this project's output: the Redis packages
+        // and their dependencies, and whatever else a project reference adds, so a README section about a new
+        // package compiles once this project references it. One assembly per name, first found wins, so no
+        // type is defined twice.
         var framework = new HashSet<string>(Net100.References.All.Select(r => Path.GetFileNameWithoutExtension(r.FilePath ?? r.Display ?? "")), StringComparer.OrdinalIgnoreCase);
         var references = new List<MetadataReference>(Net100.References.All);
-        foreach (string dll in Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Order(StringComparer.Ordinal))
+        string aspNet = Path.GetDirectoryName(typeof(Microsoft.AspNetCore.Builder.WebApplication).Assembly.Location)!;
+        IEnumerable<string> candidates = Directory.EnumerateFiles(aspNet, "*.dll").Order(StringComparer.Ordinal)
+            .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Order(StringComparer.Ordinal));
+        foreach (string dll in candidates)
         {
             string name = Path.GetFileNameWithoutExtension(dll);
-            if (framework.Contains(name)) continue;
+            if (!framework.Add(name)) continue;
             try
             {
                 AssemblyName.GetAssemblyName(dll);
