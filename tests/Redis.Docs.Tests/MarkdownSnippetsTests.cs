@@ -107,6 +107,19 @@ public sealed class MarkdownSnippetsTests
     }
 
     [Fact]
+    public void AnAspNetCoreSnippetCompilesWithTheWebSdkUsingsAndGivens()
+    {
+        // What a DI section of the README looks like: the builder is given, the Web SDK's usings are in scope.
+        const string markdown = "# T\n\n```csharp\nbuilder.Services.AddSingleton<IRedisClient>(_ => RedisClient.Connect(\"redis://localhost:6379\"));\nWebApplication app = builder.Build();\napp.MapGet(\"/hits\", async (IRedisClient redis) => (long)(await redis.DoAsync(\"INCR\", \"hits\"))!);\n```\n";
+        SnippetProgram program = Assert.Single(MarkdownSnippets.Read("X.md", markdown).Programs);
+
+        SnippetCompiler.Result result = SnippetCompiler.Compile(Root, program);
+
+        Assert.True(result.Errors.Count == 0, string.Join('\n', result.Errors));
+        Assert.Equal(["builder"], result.AmbientsUsed);
+    }
+
+    [Fact]
     public void GivenNamesAreDeclaredOnlyWhenTheProgramDoesNotDeclareThem()
     {
         const string markdown = "# T\n\n```csharp\nconn.Do(\"PING\");\nvar ct = CancellationToken.None;\n```\n";
