@@ -68,8 +68,14 @@ internal abstract class PipelineOperation
         Recycle();
     }
 
-    /// <summary>The pipeline side: parses <paramref name="frame"/> as this call's reply and completes it (if the caller has not given up), then releases.</summary>
-    public abstract void Complete(ReadOnlySpan<byte> frame);
+    /// <summary>
+    /// The pipeline side: parses <paramref name="frame"/> as this call's reply and completes it (if the caller
+    /// has not given up), then releases. <paramref name="bulk"/> is the payload of a bulk read outside the buffer.
+    /// </summary>
+    public abstract void Complete(ReadOnlySpan<byte> frame, DetachedBulk? bulk);
+
+    /// <summary>Where this call's reply goes when it is one large bulk string (see <see cref="Redis.BulkTarget"/>).</summary>
+    public virtual BulkTarget BulkTarget => BulkTarget.Buffer;
 
     /// <summary>The pipeline side: the reply will never come (connection lost, client disposed).</summary>
     public void Fail(Exception error)

@@ -34,10 +34,10 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
     }
 
     /// <summary>Reads the reply into the result. Runs on the reader thread over a complete frame; may throw (error reply, type mismatch).</summary>
-    private protected abstract TResult Parse(ReadOnlySpan<byte> frame);
+    private protected abstract TResult Parse(ReadOnlySpan<byte> frame, DetachedBulk? bulk);
 
     /// <inheritdoc />
-    public sealed override void Complete(ReadOnlySpan<byte> frame)
+    public sealed override void Complete(ReadOnlySpan<byte> frame, DetachedBulk? bulk)
     {
         if (IsPending)
         {
@@ -45,7 +45,7 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
             Exception? error = null;
             try
             {
-                result = Parse(frame);
+                result = Parse(frame, bulk);
             }
             catch (Exception ex)
             {
