@@ -25,9 +25,6 @@ internal abstract class PipelineOperation
     private protected const long StateAbandoned = 2;
     private const long StateMask = 3;
 
-    // Tolerated early firing of a timer armed for an earlier call of this object (see OnTimer).
-    private static readonly long TimerSlack = Stopwatch.Frequency / 50;
-
     private static readonly TimerCallback TimerFired = static state => ((PipelineOperation)state!).OnTimer();
     private static readonly Action<object?, CancellationToken> Cancelled = static (state, token) => ((PipelineOperation)state!).OnCancelled(token);
 
@@ -231,11 +228,10 @@ internal abstract class PipelineOperation
     private RedisTimeoutException TimeoutError(int timeoutMs)
         => new($"No reply to {_command ?? "the command"} within the command timeout of {timeoutMs} ms. The connection is kept; the late reply will be dropped.");
 
-    // A timer callback may run late, after its call ended and this object started another call. The
-    // compare-and-swap in TryEnd only accepts the call that is current; the deadline check keeps a stale
-    // callback from ending the current call before (nearly) its own deadline.
-    // It may also fire for an earlier call, the timer being left scheduled (see Arm): then it re-arms for
-    // the deadline of the call in progress, or does nothing when no armed call is in progress.
+    // The timer is left scheduled from call to call (see Arm), so it may fire at an earlier call's deadline:
+    // then it re-arms for the deadline of the call in progress, or does nothing when no armed call is in
+    // progress. The compare-and-swap in TryEnd only accepts the call that is current, and the deadline
+    // check (against the deadline of that very call) keeps a stale firing from ending it early.
     private void OnTimer()
     {
         Interlocked.Exchange(ref _timerDue, long.MaxValue);
@@ -244,8 +240,10 @@ internal abstract class PipelineOperation
         if (Volatile.Read(ref _deadlineCall) != word >> 2) return; // not armed (yet): its Arm schedules the timer
         long deadline = Volatile.Read(ref _deadline);
         long now = Stopwatch.GetTimestamp();
-        if (now + TimerSlack < deadline)
+        if (now < deadline)
         {
+            // Early: an earlier call's schedule (or timer granularity). No slack here: a timer left at an earlier
+            // call's deadline may fire just before this call's, and must not end it early.
             Volatile.Write(ref _timerDue, deadline);
             _timer?.Change((int)Math.Min(int.MaxValue, (deadline - now) * 1000 / Stopwatch.Frequency + 1), Timeout.Infinite);
             return;
