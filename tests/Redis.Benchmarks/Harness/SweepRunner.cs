@@ -135,7 +135,7 @@ internal static class SweepRunner
     private static string MeasureMemory(string address)
     {
         var text = new StringBuilder();
-        text.AppendLine("Method: N instances created and kept open; managed heap held = `GC.GetTotalMemory(true)` after minus before, over N; allocated = `GC.GetTotalAllocatedBytes(true)` (all threads) over N. Native memory (socket buffers, the client's reader thread stack) is not included.");
+        text.AppendLine("Method: N instances created and kept open; managed heap held = `GC.GetTotalMemory(true)` after minus before, over N; allocated = `GC.GetTotalAllocatedBytes(true)` (all threads) over N. Native memory (socket buffers, the client's reader thread stack) is not included. Buffers rented from `ArrayPool<byte>.Shared` may be served by arrays the pool already held, so \"held\" can undercount them; \"allocated\" is the upper bound.");
         text.AppendLine();
         text.AppendLine("| Instance | managed heap held per idle instance | allocated while creating one |");
         text.AppendLine("|---|---:|---:|");
