@@ -57,6 +57,9 @@ internal static class TestSources
             [RedisCommand("GET")] byte[]? GetBytes(string key);
             [RedisCommand("GET")] ReadOnlyMemory<byte> GetMemory(RedisKey key);
             [RedisCommand("GET")] ReadOnlyMemory<byte>? GetMemoryOrNull(RedisKey key);
+            [RedisCommand("GET")] RedisLease? GetLease(RedisKey key);
+            [RedisCommand("GET")] RedisLease GetLeaseRequired(RedisKey key);
+            [RedisCommand("GET")] ValueTask<RedisLease?> GetLeaseAsync(RedisKey key, CancellationToken ct = default);
             [RedisCommand("GET")] object? GetObject(string key);
             long Incr(string key);
             [RedisCommand("INCR")] int IncrInt32(string key);

@@ -44,6 +44,8 @@ internal static class ReturnBinder
             case TypeShape.String: return Reference(type, R + "StringParser", HelperSet.None);
             case TypeShape.Object: return Reference(type, R + "ObjectParser", HelperSet.None);
             case TypeShape.Array when type.IsByteArray: return Reference(type, R + "BytesParser", HelperSet.None);
+            // A pooled bulk the caller disposes (RedisLease? reads nil as null through NullableParser).
+            case TypeShape.RedisLease: return Simple("LeaseParser", R + "RedisLease");
             case TypeShape.ReadOnlyMemory when type.IsByteMemory:
                 return new ParserChoice("MemoryParser", type.Display, HelperSet.None with { Memory = true });
             case TypeShape.Array:
@@ -113,7 +115,7 @@ internal static class ReturnBinder
                 reason = "a Task or ValueTask can only be the outermost type";
                 return null;
             default:
-                reason = "supported result types are void, bool, long, int, double, ulong (cursor), string, byte[], ReadOnlyMemory<byte>, object, arrays, Dictionary/IReadOnlyDictionary, (A, B)[] pairs, 2- and 3-tuples, nullable value types, and Task/ValueTask of these";
+                reason = "supported result types are void, bool, long, int, double, ulong (cursor), string, byte[], ReadOnlyMemory<byte>, RedisLease, object, arrays, Dictionary/IReadOnlyDictionary, (A, B)[] pairs, 2- and 3-tuples, nullable value types, and Task/ValueTask of these";
                 return null;
         }
     }

@@ -38,6 +38,7 @@ internal enum TypeShape
     RedisValue,
     DateTimeOffset,
     Enum,
+    RedisLease,
 }
 
 internal enum Nullability
@@ -162,6 +163,7 @@ internal sealed record TypeDesc(
             "System.DateTimeOffset" => Make(TypeShape.DateTimeOffset),
             "Redis.RedisKey" => Make(TypeShape.RedisKey),
             "Redis.RedisValue" => Make(TypeShape.RedisValue),
+            "Redis.RedisLease" => Make(TypeShape.RedisLease),
             _ => Make(TypeShape.Other),
         };
     }

@@ -36,6 +36,12 @@ internal sealed class OperationQueue
         return true;
     }
 
+    public bool TryPeek(out PipelineOperation operation)
+    {
+        operation = _items[_head]!;
+        return _count > 0;
+    }
+
     private void Grow()
     {
         var bigger = new PipelineOperation?[_items.Length * 2];

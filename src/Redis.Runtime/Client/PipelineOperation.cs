@@ -25,18 +25,16 @@ internal abstract class PipelineOperation
     private protected const long StateAbandoned = 2;
     private const long StateMask = 3;
 
-    // Tolerated early firing of a timer armed for an earlier call of this object (see OnTimer).
-    private static readonly long TimerSlack = Stopwatch.Frequency / 50;
-
     private static readonly TimerCallback TimerFired = static state => ((PipelineOperation)state!).OnTimer();
     private static readonly Action<object?, CancellationToken> Cancelled = static (state, token) => ((PipelineOperation)state!).OnCancelled(token);
 
     private long _word;          // (call number << 2) | state
     private int _refs;
     private long _deadline;      // Stopwatch timestamp of the armed timeout
+    private long _deadlineCall;  // the call number _deadline belongs to
+    private long _timerDue = long.MaxValue;  // when the timer fires next (Stopwatch timestamp); MaxValue when it is not scheduled
     private int _timeoutMs;
     private Timer? _timer;
-    private bool _timerArmed;
     private CancellationTokenRegistration _registration;
     private ManualResetEventSlim? _event;
     private string? _command;    // for timeout messages: a name the caller passed, never an argument
@@ -68,8 +66,14 @@ internal abstract class PipelineOperation
         Recycle();
     }
 
-    /// <summary>The pipeline side: parses <paramref name="frame"/> as this call's reply and completes it (if the caller has not given up), then releases.</summary>
-    public abstract void Complete(ReadOnlySpan<byte> frame);
+    /// <summary>
+    /// The pipeline side: parses <paramref name="frame"/> as this call's reply and completes it (if the caller
+    /// has not given up), then releases. <paramref name="bulk"/> is the payload of a bulk read outside the buffer.
+    /// </summary>
+    public abstract void Complete(ReadOnlySpan<byte> frame, DetachedBulk? bulk);
+
+    /// <summary>Where this call's reply goes when it is one large bulk string (see <see cref="Redis.BulkTarget"/>).</summary>
+    public virtual BulkTarget BulkTarget => BulkTarget.Buffer;
 
     /// <summary>The pipeline side: the reply will never come (connection lost, client disposed).</summary>
     public void Fail(Exception error)
@@ -89,14 +93,30 @@ internal abstract class PipelineOperation
     }
 
     /// <summary>Arms the caller-side endings of an async call: the timeout and the cancellation token.</summary>
+    /// <remarks>
+    /// The timer is not re-armed per call, which would cost two <see cref="Timer.Change(int, int)"/> calls (each
+    /// taking the timer queue's lock) per command: a timer already due at or before this call's deadline is left
+    /// as it is, and when it fires it re-arms itself for the call then in progress (see <see cref="OnTimer"/>).
+    /// With one timeout per client, deadlines only move forward, so a busy operation object arms its timer about
+    /// once per timeout period instead of twice per call. The barrier pairs with the exchange in
+    /// <see cref="OnTimer"/>: either this call sees the timer as not scheduled and arms it, or the firing timer
+    /// sees this call's deadline and re-arms for it.
+    /// </remarks>
     public void Arm(int timeoutMs, CancellationToken cancellationToken)
     {
         if (timeoutMs != Timeout.Infinite)
         {
             _timeoutMs = timeoutMs;
-            Volatile.Write(ref _deadline, Stopwatch.GetTimestamp() + timeoutMs * Stopwatch.Frequency / 1000);
-            (_timer ??= CreateTimer()).Change(timeoutMs, Timeout.Infinite);
-            _timerArmed = true;
+            long deadline = Stopwatch.GetTimestamp() + timeoutMs * Stopwatch.Frequency / 1000;
+            Volatile.Write(ref _deadline, deadline);
+            Volatile.Write(ref _deadlineCall, Volatile.Read(ref _word) >> 2);
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _timerDue) > deadline)
+            {
+                _timer ??= CreateTimer();
+                Volatile.Write(ref _timerDue, deadline);
+                _timer.Change(timeoutMs, Timeout.Infinite);
+            }
         }
         if (cancellationToken.CanBeCanceled)
         {
@@ -116,9 +136,10 @@ internal abstract class PipelineOperation
     }
 
     /// <summary>Blocks a synchronous caller until the reply (or failure) arrives, or the timeout passes.</summary>
-    private protected void WaitSync(int timeoutMs)
+    private protected void WaitSync(int timeoutMs, long spinTicks = 0)
     {
         ManualResetEventSlim signal = _event!;
+        if (spinTicks > 0 && SpinUntilSet(signal, spinTicks)) return;
         if (signal.Wait(timeoutMs)) return;
         if (TryEnd(StateAbandoned))
         {
@@ -126,6 +147,20 @@ internal abstract class PipelineOperation
             return;
         }
         signal.Wait(); // the pipeline won the race and is signalling right now
+    }
+
+    // A lone synchronous caller: a loopback round trip takes tens of microseconds, and blocking on the event
+    // costs a sleep and a wake-up (a futex round) on top of the reader thread's own. Spinning on the event's
+    // state for about one round trip hands the reply over without that wake-up; past the budget it blocks.
+    private static bool SpinUntilSet(ManualResetEventSlim signal, long spinTicks)
+    {
+        long until = Stopwatch.GetTimestamp() + spinTicks;
+        while (!signal.IsSet)
+        {
+            Thread.SpinWait(16);
+            if (Stopwatch.GetTimestamp() > until) return signal.IsSet;
+        }
+        return true;
     }
 
     /// <summary>True when this call is still pending.</summary>
@@ -153,11 +188,7 @@ internal abstract class PipelineOperation
             _registration.Dispose(); // waits for a cancellation callback running right now
             _registration = default;
         }
-        if (_timerArmed)
-        {
-            _timerArmed = false;
-            _timer!.Change(Timeout.Infinite, Timeout.Infinite);
-        }
+        // The timer stays scheduled: it serves the next call of this object (see Arm).
         Release();
     }
 
@@ -189,6 +220,7 @@ internal abstract class PipelineOperation
     {
         _timer?.Dispose();
         _timer = null;
+        _timerDue = long.MaxValue;
         _event?.Dispose();
         _event = null;
     }
@@ -196,14 +228,26 @@ internal abstract class PipelineOperation
     private RedisTimeoutException TimeoutError(int timeoutMs)
         => new($"No reply to {_command ?? "the command"} within the command timeout of {timeoutMs} ms. The connection is kept; the late reply will be dropped.");
 
-    // A timer callback may run late, after its call ended and this object started another call. The
-    // compare-and-swap in TryEnd only accepts the call that is current; the deadline check keeps a stale
-    // callback from ending the current call before (nearly) its own deadline.
+    // The timer is left scheduled from call to call (see Arm), so it may fire at an earlier call's deadline:
+    // then it re-arms for the deadline of the call in progress, or does nothing when no armed call is in
+    // progress. The compare-and-swap in TryEnd only accepts the call that is current, and the deadline
+    // check (against the deadline of that very call) keeps a stale firing from ending it early.
     private void OnTimer()
     {
+        Interlocked.Exchange(ref _timerDue, long.MaxValue);
         long word = Volatile.Read(ref _word);
         if ((word & StateMask) != StatePending) return;
-        if (Stopwatch.GetTimestamp() + TimerSlack < Volatile.Read(ref _deadline)) return;
+        if (Volatile.Read(ref _deadlineCall) != word >> 2) return; // not armed (yet): its Arm schedules the timer
+        long deadline = Volatile.Read(ref _deadline);
+        long now = Stopwatch.GetTimestamp();
+        if (now < deadline)
+        {
+            // Early: an earlier call's schedule (or timer granularity). No slack here: a timer left at an earlier
+            // call's deadline may fire just before this call's, and must not end it early.
+            Volatile.Write(ref _timerDue, deadline);
+            _timer?.Change((int)Math.Min(int.MaxValue, (deadline - now) * 1000 / Stopwatch.Frequency + 1), Timeout.Infinite);
+            return;
+        }
         if (Interlocked.CompareExchange(ref _word, (word & ~StateMask) | StateAbandoned, word) == word)
         {
             SignalError(TimeoutError(_timeoutMs));

@@ -17,12 +17,15 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
     /// <summary>The async caller's handle on this call.</summary>
     public ValueTask<TResult> AsValueTask() => new(this, _core.Version);
 
-    /// <summary>Waits (synchronously) for the reply and returns it, or throws its error; releases the caller's reference.</summary>
-    public TResult WaitForResult(int timeoutMs)
+    /// <summary>
+    /// Waits (synchronously) for the reply and returns it, or throws its error; releases the caller's reference.
+    /// <paramref name="spinTicks"/> (Stopwatch ticks, 0 for none): how long to spin before blocking.
+    /// </summary>
+    public TResult WaitForResult(int timeoutMs, long spinTicks = 0)
     {
         try
         {
-            WaitSync(timeoutMs);
+            WaitSync(timeoutMs, spinTicks);
             if (Error is { } error) throw error;
             return _result;
         }
@@ -34,10 +37,10 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
     }
 
     /// <summary>Reads the reply into the result. Runs on the reader thread over a complete frame; may throw (error reply, type mismatch).</summary>
-    private protected abstract TResult Parse(ReadOnlySpan<byte> frame);
+    private protected abstract TResult Parse(ReadOnlySpan<byte> frame, DetachedBulk? bulk);
 
     /// <inheritdoc />
-    public sealed override void Complete(ReadOnlySpan<byte> frame)
+    public sealed override void Complete(ReadOnlySpan<byte> frame, DetachedBulk? bulk)
     {
         if (IsPending)
         {
@@ -45,7 +48,7 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
             Exception? error = null;
             try
             {
-                result = Parse(frame);
+                result = Parse(frame, bulk);
             }
             catch (Exception ex)
             {

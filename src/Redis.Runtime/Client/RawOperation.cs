@@ -5,9 +5,11 @@ internal sealed class RawOperation : PipelineOperation<object?>
 {
     public static RawOperation Rent() => OperationCache<RawOperation>.Rent();
 
-    private protected override object? Parse(ReadOnlySpan<byte> frame)
+    public override BulkTarget BulkTarget => BulkTarget.Exact;
+
+    private protected override object? Parse(ReadOnlySpan<byte> frame, DetachedBulk? bulk)
     {
-        var reader = new RespReader(frame);
+        var reader = new RespReader(frame, bulk);
         object? reply = reader.ReadObject();
         return reply is RedisServerException error ? throw error : reply;
     }

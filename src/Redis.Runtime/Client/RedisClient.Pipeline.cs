@@ -39,7 +39,24 @@ public sealed partial class RedisClient
             throw;
         }
         if (flush) FlushLoop();
-        return operation.WaitForResult(_timeoutMs);
+        return operation.WaitForResult(_timeoutMs, SyncSpinTicks());
+    }
+
+    /// <summary>
+    /// How long a synchronous caller spins for its reply before blocking, in microseconds (0: never spins).
+    /// Internal so the benchmarks can compare settings; see <see cref="SyncSpinTicks"/>.
+    /// </summary>
+    internal static int SyncSpinMicroseconds = 50;
+
+    // Spinning pays only for a caller alone on the connection with a core to spare: with other commands
+    // in flight the reader thread is busy with their replies first, and many spinning callers would take
+    // the cores the reader and the server need.
+    private long SyncSpinTicks()
+    {
+        int microseconds = SyncSpinMicroseconds;
+        if (microseconds <= 0 || Environment.ProcessorCount < 2) return 0;
+        long inFlight = Volatile.Read(ref _commands) - Volatile.Read(ref _failedInFlight) - Volatile.Read(ref _replies);
+        return inFlight <= 1 ? microseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000 : 0;
     }
 
     /// <summary>The asynchronous twin of <see cref="Do"/>, without cancellation.</summary>

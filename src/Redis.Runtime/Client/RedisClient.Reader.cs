@@ -183,11 +183,26 @@ public sealed partial class RedisClient
                     }
                 }
                 _replies++;
-                operation.Complete(frame); // never throws: parse errors go to the caller
+                operation.Complete(frame, decoder.CurrentBulk); // never throws: parse errors go to the caller
                 decoder.Consume(frame.Length);
             }
+            // A large bulk reply whose header is in: read its payload straight into what the caller's result needs.
+            if (decoder.HasPendingBulk) decoder.DetachPendingBulk(NextBulkTarget());
             transport.Fill();
         }
+    }
+
+    // Where the next reply goes if it is a large bulk: the choice of the operation it belongs to.
+    private BulkTarget NextBulkTarget()
+    {
+        if (_inflight.Count == 0)
+        {
+            lock (_writeLock)
+            {
+                (_inflight, _queued) = (_queued, _inflight);
+            }
+        }
+        return _inflight.TryPeek(out PipelineOperation operation) ? operation.BulkTarget : BulkTarget.Buffer;
     }
 
     private void DeliverPush(ReadOnlySpan<byte> frame)

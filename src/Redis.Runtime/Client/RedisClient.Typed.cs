@@ -40,7 +40,7 @@ public sealed partial class RedisClient
             return ExecuteDedicated<TCommand, TParser, TResult>(command, parser, route, info);
         }
         if (flush) FlushLoop();
-        return operation.WaitForResult(_timeoutMs);
+        return operation.WaitForResult(_timeoutMs, SyncSpinTicks());
     }
 
     /// <summary>

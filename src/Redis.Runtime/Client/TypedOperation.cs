@@ -13,9 +13,11 @@ internal sealed class TypedOperation<TParser, TResult> : PipelineOperation<TResu
         return operation;
     }
 
-    private protected override TResult Parse(ReadOnlySpan<byte> frame)
+    public override BulkTarget BulkTarget => ParserBulkTarget<TParser>.Value;
+
+    private protected override TResult Parse(ReadOnlySpan<byte> frame, DetachedBulk? bulk)
     {
-        var reader = new RespReader(frame);
+        var reader = new RespReader(frame, bulk);
         TParser parser = _parser;
         return parser.Parse(ref reader);
     }

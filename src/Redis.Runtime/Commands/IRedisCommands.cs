@@ -18,4 +18,20 @@ namespace Redis;
 })]
 public partial interface IRedisCommands
 {
+    /// <summary>
+    /// GET into a <see cref="RedisLease"/>: the value in an array rented from the shared pool, read from the
+    /// socket straight into it when large, with no allocation per call. Null when the key does not exist.
+    /// The caller owns the lease and must dispose it; its memory is valid until then (see <see cref="RedisLease"/>).
+    /// </summary>
+    /// <param name="key">The key to read.</param>
+    /// <returns>The value, leased; or null for a missing key.</returns>
+    [RedisCommand("GET")]
+    RedisLease? GetLease(RedisKey key);
+
+    /// <summary>The asynchronous twin of <see cref="GetLease(RedisKey)"/>; the caller disposes the lease.</summary>
+    /// <param name="key">The key to read.</param>
+    /// <param name="cancellationToken">Cancels the wait for the reply.</param>
+    /// <returns>The value, leased; or null for a missing key.</returns>
+    [RedisCommand("GET")]
+    ValueTask<RedisLease?> GetLeaseAsync(RedisKey key, CancellationToken cancellationToken = default);
 }

@@ -59,10 +59,13 @@ public sealed partial class Conn
         }
     }
 
-    private void Fill()
+    // target: where a large reply that is one bulk string goes once its header is in (see RespDecoder):
+    // the caller's parser decides, so a byte[] result or a lease is read from the socket straight into place.
+    private void Fill(BulkTarget target = BulkTarget.Buffer)
     {
         int read;
         if (_handshakeDeadline != 0) ArmHandshakeDeadline();
+        _decoder.DetachPendingBulk(target);
         try
         {
             read = _stream.Read(_decoder.GetFillBuffer(MinimumReadSize).Span);
@@ -80,8 +83,9 @@ public sealed partial class Conn
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    private async ValueTask FillAsync(CancellationToken cancellationToken, BulkTarget target = BulkTarget.Buffer)
     {
+        _decoder.DetachPendingBulk(target);
         CancellationTokenSource? deadline = StartDeadline(_activeReadTimeout, cancellationToken, out CancellationToken token);
         int read;
         try

@@ -21,7 +21,7 @@ public sealed partial class Conn : IRespExecutor
             if (ReadOne(forDo: true) is RedisServerException error) firstError ??= error;
         }
         TResult result;
-        while (!TryParseTyped(parser, out result)) Fill();
+        while (!TryParseTyped(parser, out result)) Fill(ParserBulkTarget<TParser>.Value);
         return firstError is null ? result : throw firstError;
     }
 
@@ -42,7 +42,7 @@ public sealed partial class Conn : IRespExecutor
             if (await ReadOneAsync(forDo: true, cancellationToken).ConfigureAwait(false) is RedisServerException error) firstError ??= error;
         }
         TResult result;
-        while (!TryParseTyped(parser, out result)) await FillAsync(cancellationToken).ConfigureAwait(false);
+        while (!TryParseTyped(parser, out result)) await FillAsync(cancellationToken, ParserBulkTarget<TParser>.Value).ConfigureAwait(false);
         return firstError is null ? result : throw firstError;
     }
 
@@ -92,7 +92,7 @@ public sealed partial class Conn : IRespExecutor
                 continue;
             }
 
-            var reader = new RespReader(frame);
+            RespReader reader = _decoder.CreateReader(frame);
             try
             {
                 TParser copy = parser;

@@ -239,7 +239,7 @@ public sealed partial class Conn : IConn
         while (true)
         {
             object? reply;
-            while (!TryTakeReply(out reply)) Fill();
+            while (!TryTakeReply(out reply)) Fill(BulkTarget.Exact);
             if (forDo && reply is RedisPush push && !IsSubscriptionReply(push))
             {
                 DeliverPush(push);
@@ -255,7 +255,7 @@ public sealed partial class Conn : IConn
         while (true)
         {
             object? reply;
-            while (!TryTakeReply(out reply)) await FillAsync(cancellationToken).ConfigureAwait(false);
+            while (!TryTakeReply(out reply)) await FillAsync(cancellationToken, BulkTarget.Exact).ConfigureAwait(false);
             if (forDo && reply is RedisPush push && !IsSubscriptionReply(push))
             {
                 DeliverPush(push);

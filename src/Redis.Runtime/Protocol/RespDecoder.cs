@@ -9,17 +9,41 @@ namespace Redis;
 /// scanned once however the replies are split across reads.
 /// </summary>
 /// <remarks>
-/// The buffer grows with the bytes that actually arrive (never by a length the server announces),
-/// up to <see cref="RespLimits.MaxBufferedBytes"/>, and goes back to its initial size once a large
-/// reply has been consumed. Up to 1 MB it is rented from <see cref="ArrayPool{T}.Shared"/>; beyond
-/// that it is allocated at 1.5 times the bytes buffered (or the exact size a bulk still needs) and
+/// <para>The buffer grows with the bytes that actually arrive (never by a length the server announces),
+/// up to <see cref="RespLimits.MaxBufferedBytes"/>. Up to 1 MB it is rented from <see cref="ArrayPool{T}.Shared"/>;
+/// beyond that it is allocated at 1.5 times the bytes buffered (or the exact size a bulk still needs) and
 /// never pooled, and a buffer it outgrows is released at once, so the memory it holds stays within
-/// about 1.5 times the bytes received (2.5 times for the moment of a copy).
+/// about 1.5 times the bytes received (2.5 times for the moment of a copy).</para>
+/// <para>Retention: a buffer grown beyond 1 MB is kept for the replies that follow (a connection that reads
+/// one large reply usually reads more), but bounded and decaying: never beyond 16 MB, and given up (back to
+/// the initial size) once 64 replies in a row needed less than a quarter of it.</para>
+/// <para>Large bulk strings: the owner of a connection may ask (internally, per reply) for a reply that is
+/// exactly one bulk string of 32 KB to 16 MB to be read outside the buffer. Once its header has arrived,
+/// the payload already buffered is copied once into the array that becomes the result (an array of the exact
+/// length for a <c>byte[]</c> result, or a pooled one for a <see cref="RedisLease"/>) and the rest is read
+/// from the transport straight into it, so the payload is neither copied through the buffer nor grows it.
+/// That array is allocated when the header arrives, ahead of the payload: the 16 MB bound caps what a
+/// hostile length can make a connection allocate before the data is there (a longer bulk takes the
+/// buffer path, which grows only with the bytes received). The limits apply unchanged: a bulk longer than
+/// <see cref="RespLimits.MaxBulkLength"/> or <see cref="RespLimits.MaxBufferedBytes"/> is refused when its
+/// header is scanned, and a payload not followed by <c>\r\n</c> is a <see cref="RedisProtocolException"/>.</para>
 /// </remarks>
 public sealed class RespDecoder : IDisposable
 {
     private const int RetainedCapacity = 1024 * 1024;
     private const int MinGrowthStep = 64 * 1024;
+
+    /// <summary>The largest buffer kept after the reply that grew it.</summary>
+    internal const int MaxRetainedCapacity = 16 * 1024 * 1024;
+
+    /// <summary>Replies in a row that each needed under a quarter of a large retained buffer before it is given up.</summary>
+    internal const int RetentionDecayReplies = 64;
+
+    /// <summary>The shortest bulk payload read outside the buffer (shorter ones cost less to copy than an extra read).</summary>
+    internal const int DirectBulkMinLength = 32 * 1024;
+
+    /// <summary>The longest bulk payload read outside the buffer (its array is allocated when the header arrives).</summary>
+    internal const int DirectBulkMaxLength = 16 * 1024 * 1024;
 
     private readonly RespScanner _scanner;
     private readonly RespLimits _limits;
@@ -28,6 +52,9 @@ public sealed class RespDecoder : IDisposable
     private int _start;   // first byte of the unconsumed data
     private int _end;     // one past the last buffered byte
     private int _frameLength = -1;
+    private int _smallReplies;             // replies in a row that needed under a quarter of a large buffer
+    private DetachedBulk? _bulk;           // reused holder of a bulk read outside the buffer
+    private bool _bulkActive;              // the reply being read is _bulk
 
     /// <summary>Creates a decoder with the given limits (<see cref="RespLimits.Default"/> when null).</summary>
     public RespDecoder(RespLimits? limits = null, int initialCapacity = 16 * 1024)
@@ -51,6 +78,7 @@ public sealed class RespDecoder : IDisposable
     /// </summary>
     public Memory<byte> GetFillBuffer(int minimumSize = 1)
     {
+        if (_bulkActive && _bulk!.Filled < _bulk.Length) return _bulk.Array.AsMemory(_bulk.Filled, _bulk.Length - _bulk.Filled);
         int buffered = _end - _start;
         int minimum = Math.Max(minimumSize, 1);
         // Room for a read of at least the minimum: read into it. Growing only when that is missing keeps
@@ -125,6 +153,12 @@ public sealed class RespDecoder : IDisposable
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (_bulkActive && _bulk!.Filled < _bulk.Length)
+        {
+            if (count > _bulk.Length - _bulk.Filled) throw new ArgumentOutOfRangeException(nameof(count));
+            _bulk.Filled += count;
+            return;
+        }
         if (count > _buffer.Length - _end) throw new ArgumentOutOfRangeException(nameof(count));
         _end += count;
     }
@@ -149,6 +183,7 @@ public sealed class RespDecoder : IDisposable
     /// </summary>
     public bool TryReadFrame(out ReadOnlySpan<byte> frame)
     {
+        if (_bulkActive) return TryReadDetachedFrame(out frame);
         if (_frameLength < 0)
         {
             if (!_scanner.TryScan(_buffer.AsSpan(_start, _end - _start), out int length))
@@ -167,16 +202,98 @@ public sealed class RespDecoder : IDisposable
     {
         if (length != _frameLength) throw new InvalidOperationException("Consume must be given the length of the frame just read.");
         _frameLength = -1;
-        _start += length;
+        if (_bulkActive)
+        {
+            // The payload was read outside the buffer; only its trailing \r\n is in it.
+            _bulkActive = false;
+            _bulk!.Release();
+            _start += 2;
+        }
+        else
+        {
+            _start += length;
+        }
+        if (_buffer.Length > RetainedCapacity)
+        {
+            if (length >= _buffer.Length / 4) _smallReplies = 0;
+            else _smallReplies++;
+        }
         if (_start == _end)
         {
             _start = _end = 0;
-            if (_buffer.Length > RetainedCapacity)
+            if (_buffer.Length > MaxRetainedCapacity || (_buffer.Length > RetainedCapacity && _smallReplies >= RetentionDecayReplies))
             {
-                // A large reply is done: drop its buffer (never pooled, see Grow) and start small again.
+                // Large replies stopped (or this one was too large to keep): drop the buffer (never pooled, see Grow) and start small again.
                 _buffer = ArrayPool<byte>.Shared.Rent(_initialCapacity);
+                _smallReplies = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// True when the reply being read is one bulk string whose header has arrived and whose payload
+    /// (of a length worth reading outside the buffer) has not: <see cref="DetachPendingBulk"/> may move it.
+    /// </summary>
+    internal bool HasPendingBulk
+    {
+        get
+        {
+            if (_bulkActive || _frameLength >= 0) return false;
+            int length = _scanner.PendingBulkLength;
+            return length >= DirectBulkMinLength && length <= DirectBulkMaxLength;
+        }
+    }
+
+    /// <summary>The bulk the current reply is read into outside the buffer, if any (for <see cref="CreateReader"/>).</summary>
+    internal DetachedBulk? CurrentBulk => _bulkActive ? _bulk : null;
+
+    /// <summary>
+    /// Reads the rest of the pending bulk (see <see cref="HasPendingBulk"/>) outside the buffer: into an array
+    /// of its exact length or a pooled one. The payload already buffered is copied there once; the following
+    /// <see cref="GetFillBuffer"/> calls return the rest of that array until it is full. No-op for
+    /// <see cref="BulkTarget.Buffer"/> or when there is no pending bulk.
+    /// </summary>
+    internal void DetachPendingBulk(BulkTarget target)
+    {
+        if (target == BulkTarget.Buffer || !HasPendingBulk) return;
+        int length = _scanner.PendingBulkLength;
+        int offset = _scanner.PendingBulkOffset;
+        DetachedBulk bulk = _bulk ??= new DetachedBulk();
+        bulk.Pooled = target == BulkTarget.Pooled;
+        bulk.Taken = false;
+        bulk.Array = bulk.Pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        bulk.Length = length;
+        _buffer.AsSpan(_start, offset).CopyTo(bulk.Header);
+        bulk.HeaderLength = offset;
+        int available = Math.Min(_end - _start - offset, length);
+        _buffer.AsSpan(_start + offset, available).CopyTo(bulk.Array);
+        bulk.Filled = available;
+        _start += offset + available;
+        if (_start == _end) _start = _end = 0;
+        _scanner.Reset();
+        _bulkActive = true;
+    }
+
+    /// <summary>A reader over <paramref name="frame"/> (from <see cref="TryReadFrame"/>), with the payload of a bulk read outside the buffer.</summary>
+    internal RespReader CreateReader(ReadOnlySpan<byte> frame) => new(frame, _bulkActive ? _bulk : null);
+
+    // A detached bulk is complete once its payload is filled and "\r\n" follows in the buffer; the frame
+    // handed out is its header, and CreateReader joins the payload to it.
+    private bool TryReadDetachedFrame(out ReadOnlySpan<byte> frame)
+    {
+        DetachedBulk bulk = _bulk!;
+        if (bulk.Filled < bulk.Length || _end - _start < 2)
+        {
+            frame = default;
+            return false;
+        }
+        if (_buffer[_start] != (byte)'\r' || _buffer[_start + 1] != (byte)'\n')
+        {
+            throw RespScanner.Error("bad bulk string format (payload not followed by \\r\\n)");
+        }
+        _frameLength = bulk.HeaderLength;
+        frame = bulk.Header.AsSpan(0, bulk.HeaderLength);
+        return true;
     }
 
     /// <summary>Reads a complete reply as an object tree (see <see cref="RespReader.ReadObject"/>), if one is buffered.</summary>
@@ -187,7 +304,7 @@ public sealed class RespDecoder : IDisposable
             reply = null;
             return false;
         }
-        var reader = new RespReader(frame);
+        RespReader reader = CreateReader(frame);
         reply = reader.ReadObject();
         Consume(frame.Length);
         return true;
@@ -196,6 +313,11 @@ public sealed class RespDecoder : IDisposable
     /// <summary>Forgets all buffered bytes and any partial scan.</summary>
     public void Clear()
     {
+        if (_bulkActive)
+        {
+            _bulkActive = false;
+            _bulk!.Release();
+        }
         _start = _end = 0;
         _frameLength = -1;
         _scanner.Reset();
@@ -204,6 +326,11 @@ public sealed class RespDecoder : IDisposable
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {
+        if (_bulkActive)
+        {
+            _bulkActive = false;
+            _bulk!.Release();
+        }
         byte[] buffer = _buffer;
         _buffer = [];
         _start = _end = 0;

@@ -17,12 +17,22 @@ public ref struct RespReader
     private static readonly object BoxedFalse = false;
 
     private readonly ReadOnlySpan<byte> _buffer;
+    private readonly DetachedBulk? _detached;   // the payload of a bulk read outside the buffer (the frame is its header)
     private int _position;
 
     /// <summary>Reads from <paramref name="buffer"/>, which holds one or more complete replies.</summary>
     public RespReader(ReadOnlySpan<byte> buffer)
     {
         _buffer = buffer;
+        _detached = null;
+        _position = 0;
+    }
+
+    /// <summary>Reads a bulk reply whose header is <paramref name="header"/> and whose payload is <paramref name="detached"/> (when not null).</summary>
+    internal RespReader(ReadOnlySpan<byte> header, DetachedBulk? detached)
+    {
+        _buffer = header;
+        _detached = detached;
         _position = 0;
     }
 
@@ -74,7 +84,8 @@ public ref struct RespReader
             case RespType.BulkString:
             {
                 int len = (int)RespScanner.ParseLength(line, allowNull: true);
-                return len < 0 ? null : ReadPayload(len).ToArray();
+                if (len < 0) return null;
+                return IsDetachedPayload(len) ? TakeDetached(len).TakeArray() : ReadPayload(len).ToArray();
             }
             case RespType.BulkError:
                 return new RedisServerException(Encoding.UTF8.GetString(ReadPayload((int)RespScanner.ParseLength(line, false))));
@@ -229,8 +240,47 @@ public ref struct RespReader
     /// <summary>Reads a bulk, simple or verbatim string as a new byte array; nil gives <see langword="null"/>.</summary>
     public byte[]? ReadBytes()
     {
+        if (_detached is not null && TryTakeDetachedBulk(out DetachedBulk? bulk)) return bulk.TakeArray();
         ReadOnlySpan<byte> text = ReadTextOrThrow(PeekType(), "bytes", out bool isNull);
         return isNull ? null : text.ToArray();
+    }
+
+    /// <summary>
+    /// Reads a bulk, simple or verbatim string into a <see cref="RedisLease"/> (an array rented from the
+    /// shared pool; the caller disposes it); nil gives <see langword="null"/>. A large bulk that the
+    /// connection read straight into a pooled array is handed over without a copy.
+    /// </summary>
+    public RedisLease? ReadLease()
+    {
+        if (_detached is not null && TryTakeDetachedBulk(out DetachedBulk? bulk)) return bulk.TakeLease();
+        ReadOnlySpan<byte> text = ReadTextOrThrow(PeekType(), "bytes", out bool isNull);
+        return isNull ? null : RedisLease.Copy(text);
+    }
+
+    // The next value is the bulk whose payload was read outside the buffer: consume its header and return it.
+    private bool TryTakeDetachedBulk([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DetachedBulk? bulk)
+    {
+        bulk = null;
+        if (PeekType() != RespType.BulkString) return false;
+        int save = _position;
+        int len = (int)RespScanner.ParseLength(ReadLine(), allowNull: true);
+        if (len >= 0 && IsDetachedPayload(len))
+        {
+            bulk = TakeDetached(len);
+            return true;
+        }
+        _position = save;
+        return false;
+    }
+
+    // True when a payload of `length` bytes at the position is the one read outside the buffer.
+    private readonly bool IsDetachedPayload(int length)
+        => _detached is { } bulk && _position == _buffer.Length && length == bulk.Length && bulk.Array is not null;
+
+    private DetachedBulk TakeDetached(int length)
+    {
+        _position += length + 2;
+        return _detached!;
     }
 
     /// <summary>
@@ -274,6 +324,16 @@ public ref struct RespReader
     {
         int start = _position;
         Skip();
+        if (_position > _buffer.Length && _detached?.Array is { } payload)
+        {
+            // The payload was read outside the buffer: join the header, payload and terminator again.
+            byte[] joined = new byte[_buffer.Length - start + _detached.Length + 2];
+            _buffer[start..].CopyTo(joined);
+            payload.AsSpan(0, _detached.Length).CopyTo(joined.AsSpan(_buffer.Length - start));
+            joined[^2] = (byte)'\r';
+            joined[^1] = (byte)'\n';
+            return joined;
+        }
         return _buffer[start.._position];
     }
 
@@ -367,7 +427,11 @@ public ref struct RespReader
 
     private ReadOnlySpan<byte> ReadPayload(int length)
     {
-        if (_position + length + 2 > _buffer.Length) throw RespScanner.Error("incomplete bulk string");
+        if (_position + length + 2 > _buffer.Length)
+        {
+            if (IsDetachedPayload(length)) return TakeDetached(length).Payload;
+            throw RespScanner.Error("incomplete bulk string");
+        }
         ReadOnlySpan<byte> payload = _buffer.Slice(_position, length);
         _position += length + 2;
         return payload;

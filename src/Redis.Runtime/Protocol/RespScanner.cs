@@ -33,6 +33,16 @@ internal sealed class RespScanner
     /// <summary>After <see cref="TryScan"/> returns false: the total bytes the reply needs at least (0 when unknown).</summary>
     public int BytesNeeded { get; private set; }
 
+    /// <summary>
+    /// After <see cref="TryScan"/> returns false: the payload length of the bulk string (<c>$</c>) the
+    /// reply consists of, when the reply is exactly one bulk string whose header is scanned and whose
+    /// payload is still incomplete; otherwise -1. The payload starts at <see cref="PendingBulkOffset"/>.
+    /// </summary>
+    public int PendingBulkLength { get; private set; } = -1;
+
+    /// <summary>The offset of the pending bulk's payload from the start of the reply (see <see cref="PendingBulkLength"/>).</summary>
+    public int PendingBulkOffset { get; private set; }
+
     /// <summary>Forgets a partial scan.</summary>
     public void Reset()
     {
@@ -40,6 +50,7 @@ internal sealed class RespScanner
         _scanned = 0;
         _lineSearchFrom = 0;
         BytesNeeded = 0;
+        PendingBulkLength = -1;
     }
 
     /// <summary>
@@ -106,7 +117,14 @@ internal sealed class RespScanner
                         long end = next + len + 2;
                         if (end > buffer.Length)
                         {
-                            return NeedMore(pos, end, out length);
+                            bool wholeReply = pos == 0 && _depth == 0 && type == (byte)'$';
+                            bool more = NeedMore(pos, end, out length);
+                            if (wholeReply)
+                            {
+                                PendingBulkLength = (int)len;
+                                PendingBulkOffset = next;
+                            }
+                            return more;
                         }
                         int payloadEnd = next + (int)len;
                         if (buffer[payloadEnd] != (byte)'\r' || buffer[payloadEnd + 1] != (byte)'\n')
@@ -205,6 +223,7 @@ internal sealed class RespScanner
     private bool NeedMore(int resumeAt, long needed, out int length)
     {
         _scanned = resumeAt;
+        PendingBulkLength = -1;
         BytesNeeded = needed > int.MaxValue ? int.MaxValue : (int)needed;
         if (needed > _limits.MaxBufferedBytes)
         {

@@ -89,6 +89,9 @@ internal sealed class Workloads
             new("W1", "ours: Conn typed Execute (sync)", Peer.Ours, () => Task.FromResult(W1ConnTyped())),
             new("W1", "ours: Conn.Do (sync)", Peer.Ours, () => Task.FromResult(W1ConnDo())),
             new("W1", "ours: Conn.DoAsync (async)", Peer.Ours, W1ConnDoAsync),
+            new("W1", "ours: RedisClient Commands().Set/Get (sync, spin 50 us)", Peer.Ours, () => Task.FromResult(W1Client(spinMicroseconds: 50))),
+            new("W1", "ours: RedisClient Commands().Set/Get (sync, no spin)", Peer.Ours, () => Task.FromResult(W1Client(spinMicroseconds: 0))),
+            new("W1", "ours: RedisClient Commands().SetAsync/GetAsync (async)", Peer.Ours, W1ClientAsync),
             new("W1", "StackExchange.Redis (sync)", Peer.StackExchangeRedis, () => Task.FromResult(W1StackExchange())),
 
             new("W2", "ours: Conn Send/Flush/Receive (sync)", Peer.Ours, () => Task.FromResult(W2ConnPipeline())),
@@ -106,6 +109,10 @@ internal sealed class Workloads
             new("W4", "ours: Conn typed Execute, BytesParser (sync)", Peer.Ours, () => Task.FromResult(W4ConnTyped(copy: false))),
             new("W4", "ours: Conn typed Execute, copy into a reused buffer (sync)", Peer.Ours, () => Task.FromResult(W4ConnTyped(copy: true))),
             new("W4", "ours: Conn.Do (sync)", Peer.Ours, () => Task.FromResult(W4ConnDo())),
+            new("W4", "ours: Conn Commands().Get, byte[] (sync)", Peer.Ours, () => Task.FromResult(W4Commands(client: false, lease: false))),
+            new("W4", "ours: Conn Commands().GetLease (sync)", Peer.Ours, () => Task.FromResult(W4Commands(client: false, lease: true))),
+            new("W4", "ours: RedisClient Commands().Get, byte[] (sync)", Peer.Ours, () => Task.FromResult(W4Commands(client: true, lease: false))),
+            new("W4", "ours: RedisClient Commands().GetLease (sync)", Peer.Ours, () => Task.FromResult(W4Commands(client: true, lease: true))),
             new("W4", "StackExchange.Redis StringGet (sync)", Peer.StackExchangeRedis, () => Task.FromResult(W4StackExchange(lease: false))),
             new("W4", "StackExchange.Redis StringGetLease (sync)", Peer.StackExchangeRedis, () => Task.FromResult(W4StackExchange(lease: true))),
         };
@@ -165,6 +172,51 @@ internal sealed class Workloads
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) await conn.DoAsync("SET", _keys[i % Keyspace], _smallValue).ConfigureAwait(false);
         for (int i = 0; i < n; i++) await conn.DoAsync("GET", _keys[i % Keyspace]).ConfigureAwait(false);
+        return 2.0 * n / watch.Elapsed.TotalSeconds;
+    }
+
+    // The shared client as a user calls it: the generated typed API, one caller. spinMicroseconds sets how
+    // long a lone sync caller spins for its reply before blocking (0: blocks at once), to compare the two.
+    private double W1Client(int spinMicroseconds)
+    {
+        int saved = RedisClient.SyncSpinMicroseconds;
+        RedisClient.SyncSpinMicroseconds = spinMicroseconds;
+        try
+        {
+            using RedisClient client = RedisClient.Connect("tcp", Address);
+            IRedisCommands commands = client.Commands();
+            RedisKey[] keys = [.. _keys.Select(k => (RedisKey)k)];
+            int n = W1Count;
+            for (int i = 0; i < 1000; i++)
+            {
+                commands.Set(keys[i], _smallValue);
+                commands.Get(keys[i]);
+            }
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < n; i++) commands.Set(keys[i % Keyspace], _smallValue);
+            for (int i = 0; i < n; i++) commands.Get(keys[i % Keyspace]);
+            return 2.0 * n / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            RedisClient.SyncSpinMicroseconds = saved;
+        }
+    }
+
+    private async Task<double> W1ClientAsync()
+    {
+        await using RedisClient client = await RedisClient.ConnectAsync("tcp", Address).ConfigureAwait(false);
+        IRedisCommands commands = client.Commands();
+        RedisKey[] keys = [.. _keys.Select(k => (RedisKey)k)];
+        int n = W1Count;
+        for (int i = 0; i < 1000; i++)
+        {
+            await commands.SetAsync(keys[i], _smallValue).ConfigureAwait(false);
+            await commands.GetAsync(keys[i]).ConfigureAwait(false);
+        }
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) await commands.SetAsync(keys[i % Keyspace], _smallValue).ConfigureAwait(false);
+        for (int i = 0; i < n; i++) await commands.GetAsync(keys[i % Keyspace]).ConfigureAwait(false);
         return 2.0 * n / watch.Elapsed.TotalSeconds;
     }
 
@@ -372,6 +424,35 @@ internal sealed class Workloads
             int length = copy
                 ? conn.Execute<GetCommand, CopyToBufferParser, int>(new GetCommand(LargeKey), new CopyToBufferParser(buffer))
                 : conn.Execute<GetCommand, BytesParser, byte[]?>(new GetCommand(LargeKey), default)!.Length;
+            if (length != LargeValueSize) throw new InvalidOperationException($"GET returned {length} bytes");
+        }
+    }
+
+    // The generated typed API as a user calls it: Get (a byte[] per call) or GetLease (pooled, disposed).
+    private double W4Commands(bool client, bool lease)
+    {
+        using RedisClient? shared = client ? RedisClient.Connect("tcp", Address) : null;
+        using IConn? conn = client ? null : Conn.Dial("tcp", Address);
+        IRedisCommands commands = shared is not null ? shared.Commands() : conn!.Commands();
+        RedisKey key = LargeKey;
+        int n = W4Count;
+        for (int i = 0; i < 200; i++) Step();
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) Step();
+        return n / watch.Elapsed.TotalSeconds;
+
+        void Step()
+        {
+            int length;
+            if (lease)
+            {
+                using RedisLease value = commands.GetLease(key)!.Value;
+                length = value.Length;
+            }
+            else
+            {
+                length = commands.Get(key)!.Length;
+            }
             if (length != LargeValueSize) throw new InvalidOperationException($"GET returned {length} bytes");
         }
     }
