@@ -12,7 +12,7 @@ namespace Redis.Tests;
 /// license, readme, repository URL and symbols, and a project outside the repository that references all
 /// of them from the folder feed restores, builds and runs against a real server.
 /// </summary>
-public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper output) : IClassFixture<PackedFeedFixture>, IDisposable
+public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper output) : IClassFixture<PackedFeedFixture>
 {
     /// <summary>
     /// The consumer program's part for each package (see <see cref="ConsumerPart"/>): to cover a new package,
@@ -48,8 +48,6 @@ public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper out
     };
 
     private const string ServerPackageId = "Redis.Testing";
-
-    public void Dispose() => output.WriteLine(feed.Log.ToString());
 
     [Fact]
     public void SolutionPack_PacksEveryPackableProjectUnderSrc_AndNothingElse_EachWithASymbolPackage()
@@ -129,7 +127,16 @@ public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper out
             ["REDIS_URL"] = server.Url,
             ["PACKAGING_TOKEN"] = token,
         };
-        string printed = await DotnetCli.RunAsync(["run"], app, feed.Log, environment);
+        string printed;
+        try
+        {
+            printed = await DotnetCli.RunAsync(["run"], app, feed.Log, environment);
+        }
+        finally
+        {
+            // The pack and the consumer's restore, build and run, in that order.
+            output.WriteLine(feed.Log.ToString());
+        }
 
         string[] lines = printed.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         foreach (PackableProject project in feed.Projects)

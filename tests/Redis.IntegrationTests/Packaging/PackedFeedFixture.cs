@@ -6,7 +6,7 @@ namespace Redis.Tests.Packaging;
 /// <summary>
 /// Packs the solution once for all packaging tests: finds the projects under src/ whose evaluated
 /// <c>IsPackable</c> is true, then runs the README's command, <c>dotnet pack Redis.sln -o &lt;feed&gt;</c>, into a
-/// folder feed of its own. The packages get a version no other run uses, so a restore can never pick up a
+/// folder feed of its own (it builds only the packable projects and what they reference). The packages get a version no other run uses, so a restore can never pick up a
 /// stale copy of the same version from a NuGet cache. Nothing is rebuilt when the solution is already built:
 /// the version is given as <c>PackageVersion</c>, which only the nuspec reads, not the compiler.
 /// </summary>
@@ -45,8 +45,12 @@ public sealed class PackedFeedFixture : IAsyncLifetime
         PackableProject?[] evaluated = await Task.WhenAll(candidates.Select(EvaluateAsync));
         Projects = evaluated.OfType<PackableProject>().OrderBy(p => p.PackageId, StringComparer.Ordinal).ToArray();
 
+        // Restore first and pack without restoring: a restore under -p:PackageVersion would rewrite the assets
+        // file of every project in the solution (the version is part of the restore graph), this test's own included.
+        string solution = Path.Combine(Root, "Redis.sln");
+        await DotnetCli.RunAsync(["restore", solution], Root, Log);
         await DotnetCli.RunAsync(
-            ["pack", Path.Combine(Root, "Redis.sln"), "-c", Configuration, "-o", Feed, $"-p:PackageVersion={Version}"],
+            ["pack", solution, "--no-restore", "-c", Configuration, "-o", Feed, $"-p:PackageVersion={Version}"],
             Root,
             Log);
     }
