@@ -1,51 +1,180 @@
-using System.Diagnostics;
 using System.IO.Compression;
+using System.Text;
+using System.Xml.Linq;
+using Redis.Testing;
+using Redis.Tests.Packaging;
 using Xunit.Abstractions;
 
 namespace Redis.Tests;
 
 /// <summary>
-/// The package a user installs: <c>dotnet pack src/Redis.Runtime</c> must carry the generator and the
-/// default commands.json, and a project that only references the package (from a local folder feed)
-/// must get typed code generated for its <c>[RedisCommands]</c> interface.
+/// The packages a user installs: <c>dotnet pack Redis.sln</c> packs every packable project under src/ with its
+/// license, readme, repository URL and symbols, and a project outside the repository that references all
+/// of them from the folder feed restores, builds and runs against a real server.
 /// </summary>
-public sealed class PackagingTests(ITestOutputHelper output) : IDisposable
+public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper output) : IClassFixture<PackedFeedFixture>
 {
-    private readonly string _work = Directory.CreateTempSubdirectory("redis-pack-").FullName;
-
-    public void Dispose()
+    /// <summary>
+    /// The consumer program's part for each package (see <see cref="ConsumerPart"/>): to cover a new package,
+    /// add its entry here. Redis.Testing, when packed, supplies <c>url</c>; otherwise <c>url</c> is REDIS_URL.
+    /// </summary>
+    private static readonly Dictionary<string, ConsumerPart> ConsumerParts = new(StringComparer.Ordinal)
     {
-        try { Directory.Delete(_work, recursive: true); } catch (IOException) { /* best effort */ }
+        ["Redis.Testing"] = new(
+            ["using Redis.Testing;"],
+            """
+            // REDIS_URL (set by the test) is the helper's first choice, so this is the test's own server.
+            await using TestServer server = await TestServer.StartAsync();
+            string url = server.Url;
+            Console.WriteLine($"Redis.Testing: {token}");
+            """),
+        ["Redis.Runtime"] = new(
+            ["using Redis;"],
+            """
+            await using (RedisClient client = await RedisClient.ConnectAsync(url))
+            {
+                client.Commands().Set(key, token, seconds: 600);     // the built-in typed API
+                IPackagingCheck check = IPackagingCheck.Create(client);  // generated here by the packaged generator
+                Console.WriteLine($"Redis.Runtime: {check.Get(key)}");
+            }
+            """,
+            """
+            [RedisCommands]
+            public partial interface IPackagingCheck
+            {
+                string? Get(string key);
+            }
+            """),
+    };
+
+    private const string ServerPackageId = "Redis.Testing";
+
+    [Fact]
+    public void SolutionPack_PacksEveryPackableProjectUnderSrc_AndNothingElse_EachWithASymbolPackage()
+    {
+        Assert.Contains(feed.Projects, p => p.PackageId == "Redis.Runtime");
+        string[] packed = Directory.GetFiles(feed.Feed, "*.nupkg")
+            .Select(path => Path.GetFileName(path)[..^$".{feed.Version}.nupkg".Length])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(feed.Projects.Select(p => p.PackageId), packed);
+
+        foreach (PackableProject project in feed.Projects)
+        {
+            string symbols = feed.PackagePath(project.PackageId, ".snupkg");
+            Assert.True(File.Exists(symbols), $"{project.PackageId}: no symbol package {symbols}");
+            string[] libraries = Entries(feed.PackagePath(project.PackageId)).Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal)).ToArray();
+            string[] pdbs = Entries(symbols).Where(e => e.EndsWith(".pdb", StringComparison.Ordinal)).ToArray();
+            Assert.NotEmpty(libraries);
+            Assert.Equal(libraries.Select(l => Path.ChangeExtension(l, ".pdb")), pdbs.Order(StringComparer.Ordinal));
+        }
     }
 
     [Fact]
-    public async Task Package_CarriesTheGeneratorAndDefaultSpec_AndAConsumerGetsTypedCode()
+    public void EveryPackage_CarriesItsLicenseExpressionReadmeAndRepositoryUrl()
     {
-        string feed = Path.Combine(_work, "feed");
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        // --no-build: the solution build that ran these tests produced the runtime and the generator.
-        await Run("dotnet", $"pack \"{Path.Combine(RepositoryRoot(), "src", "Redis.Runtime")}\" --no-build -c {configuration} -o \"{feed}\" -p:Version=0.0.0-test", RepositoryRoot());
-
-        string package = Path.Combine(feed, "Redis.Runtime.0.0.0-test.nupkg");
-        using (ZipArchive zip = ZipFile.OpenRead(package))
+        byte[] license = File.ReadAllBytes(Path.Combine(feed.Root, "LICENSE"));
+        foreach (PackableProject project in feed.Projects)
         {
-            string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
-            Assert.Contains("lib/net10.0/Redis.Runtime.dll", entries);
-            Assert.Contains("analyzers/dotnet/cs/Redis.Generators.dll", entries);
-            Assert.Contains("buildTransitive/Redis.Runtime.props", entries);
-            Assert.Contains("buildTransitive/Redis.Runtime.targets", entries);
-            Assert.Contains("buildTransitive/Redis.Runtime.commands.json", entries);
+            string package = feed.PackagePath(project.PackageId);
+            XElement metadata = Nuspec(package);
+            string Element(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value
+                ?? throw new Xunit.Sdk.XunitException($"{project.PackageId}: the nuspec has no <{name}>");
+
+            Assert.Equal("MIT", project.LicenseExpression);
+            XElement licenseElement = metadata.Elements().Single(e => e.Name.LocalName == "license");
+            Assert.Equal("expression", (string?)licenseElement.Attribute("type"));
+            Assert.Equal(project.LicenseExpression, licenseElement.Value);
+            Assert.Equal(license, Read(package, "LICENSE"));
+
+            Assert.StartsWith("https://", project.RepositoryUrl, StringComparison.Ordinal);
+            XElement repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+            Assert.Equal("git", (string?)repository.Attribute("type"));
+            Assert.Equal(project.RepositoryUrl, (string?)repository.Attribute("url"));
+            Assert.Equal(project.ProjectUrl, Element("projectUrl"));
+
+            // The project's own README.md (written for the gallery) when it has one, else the repository's.
+            string ownReadme = Path.Combine(project.Directory, "README.md");
+            string expectedReadme = File.Exists(ownReadme) ? ownReadme : Path.Combine(feed.Root, "README.md");
+            Assert.Equal(File.ReadAllBytes(expectedReadme), Read(package, Element("readme")));
+        }
+    }
+
+    [Fact]
+    public void RuntimePackage_CarriesTheGeneratorTheDefaultSpecAndItsOwnReadme()
+    {
+        string[] entries = Entries(feed.PackagePath("Redis.Runtime"));
+        Assert.Contains("lib/net10.0/Redis.Runtime.dll", entries);
+        Assert.Contains("lib/net10.0/Redis.Runtime.xml", entries);
+        Assert.Contains("analyzers/dotnet/cs/Redis.Generators.dll", entries);
+        Assert.Contains("buildTransitive/Redis.Runtime.props", entries);
+        Assert.Contains("buildTransitive/Redis.Runtime.targets", entries);
+        Assert.Contains("buildTransitive/Redis.Runtime.commands.json", entries);
+        Assert.True(File.Exists(Path.Combine(feed.Root, "src", "Redis.Runtime", "README.md")), "Redis.Runtime has no package readme of its own");
+    }
+
+    [Fact]
+    public async Task ConsumerOfEveryPackage_RestoresFromTheFolderFeed_BuildsAndRunsAgainstTheServer()
+    {
+        TestServer server = await TestServer.SharedAsync();
+        string token = Guid.NewGuid().ToString("N");
+        string app = Path.Combine(feed.Work, "app-" + token);
+        Directory.CreateDirectory(app);
+        WriteConsumer(app, feed.Projects.Select(p => p.PackageId).ToArray());
+
+        var environment = new Dictionary<string, string>
+        {
+            ["REDIS_URL"] = server.Url,
+            ["PACKAGING_TOKEN"] = token,
+        };
+        string printed;
+        try
+        {
+            printed = await DotnetCli.RunAsync(["run"], app, feed.Log, environment);
+        }
+        finally
+        {
+            // The pack and the consumer's restore, build and run, in that order.
+            output.WriteLine(feed.Log.ToString());
         }
 
-        string app = Path.Combine(_work, "app");
-        Directory.CreateDirectory(app);
+        string[] lines = printed.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        foreach (PackableProject project in feed.Projects)
+        {
+            if (ConsumerParts.ContainsKey(project.PackageId))
+            {
+                Assert.Contains($"{project.PackageId}: {token}", lines);
+            }
+        }
+
+        // The consumer wrote the token on the test's server (and not on some other one).
+        using IConn conn = Conn.Dial("tcp", server.Address);
+        Assert.Equal(token, Reply.String(conn.Do("GET", "packaging:" + token)));
+        conn.Do("DEL", "packaging:" + token);
+
+        // Last, so that the run above is still checked: every package must be used, not only restored.
+        string[] unused = feed.Projects.Select(p => p.PackageId).Where(id => !ConsumerParts.ContainsKey(id)).ToArray();
+        Assert.True(unused.Length == 0, $"The consumer does not use {string.Join(", ", unused)}: add a ConsumerPart for each in PackagingTests.ConsumerParts.");
+    }
+
+    /// <summary>Writes a console project outside the repository that references every package from the feed.</summary>
+    private void WriteConsumer(string app, string[] packageIds)
+    {
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <configuration>
               <packageSources>
-                <add key="local" value="{feed}" />
+                <add key="redis-packtest" value="{feed.Feed}" />
               </packageSources>
             </configuration>
             """);
+
+        // Restore into a packages folder of the run's own; the packages this repository does not make come from
+        // the user's global packages folder when it has them (read-only fallback), else from the usual sources.
+        string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string fallback = Directory.Exists(globalPackages) ? $"<RestoreFallbackFolders>{globalPackages}</RestoreFallbackFolders>" : "";
+        string references = string.Join("\n", packageIds.Select(id => $"""    <PackageReference Include="{id}" Version="[{feed.Version}]" />"""));
         File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -54,85 +183,68 @@ public sealed class PackagingTests(ITestOutputHelper output) : IDisposable
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
+                <!-- As in the repository's props: Garnet (under Redis.Testing) asks for versions the registry may not serve. -->
+                <WarningsNotAsErrors>NU1603</WarningsNotAsErrors>
+                <RestorePackagesPath>{Path.Combine(app, "packages")}</RestorePackagesPath>
+                {fallback}
                 <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Redis.Runtime" Version="0.0.0-test" />
+            {references}
               </ItemGroup>
             </Project>
             """);
-        // A project outside the repository: keep the repository's Directory.*.props out of it.
+        // Keep any Directory.*.props above the temporary folder out of the consumer.
         File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />");
-        File.WriteAllText(Path.Combine(app, "Program.cs"), """
-            using Redis;
-
-            var capture = new CaptureExecutor();
-            IShop shop = IShop.Create(capture);
-            shop.Set("k", "v");
-            Console.WriteLine(capture.Last.Replace("\r\n", "|"));
-
-            [RedisCommands]
-            public partial interface IShop
-            {
-                void Set(string key, string value);
-            }
-
-            sealed class CaptureExecutor : IRespExecutor
-            {
-                public string Last = "";
-
-                public TResult Execute<TCommand, TParser, TResult>(in TCommand command, in TParser parser)
-                    where TCommand : struct, IRespCommand, allows ref struct
-                    where TParser : struct, IRespParser<TResult>
-                {
-                    using var writer = new RespWriter();
-                    command.WriteTo(writer);
-                    Last = System.Text.Encoding.UTF8.GetString(writer.WrittenSpan);
-                    var reader = new RespReader("+OK\r\n"u8);
-                    return parser.Parse(ref reader);
-                }
-
-                public ValueTask<TResult> ExecuteAsync<TCommand, TParser, TResult>(TCommand command, TParser parser, CancellationToken cancellationToken = default)
-                    where TCommand : struct, IRespCommand
-                    where TParser : struct, IRespParser<TResult>
-                    => ValueTask.FromResult(Execute<TCommand, TParser, TResult>(command, parser));
-            }
-            """);
-
-        string printed = await Run("dotnet", "run", app);
-        Assert.Contains("*3|$3|SET|$1|k|$1|v|", printed);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), ConsumerProgram(packageIds));
     }
 
-    private async Task<string> Run(string file, string arguments, string directory)
+    /// <summary>The consumer's Program.cs: the shared preamble, then the part of every package it references.</summary>
+    private static string ConsumerProgram(string[] packageIds)
     {
-        var start = new ProcessStartInfo(file, arguments)
+        ConsumerPart[] parts = packageIds
+            .OrderBy(id => id == ServerPackageId ? 0 : 1)
+            .ThenBy(id => id, StringComparer.Ordinal)
+            .Where(ConsumerParts.ContainsKey)
+            .Select(id => ConsumerParts[id])
+            .ToArray();
+        var program = new StringBuilder();
+        foreach (string directive in parts.SelectMany(p => p.Usings).Distinct(StringComparer.Ordinal)) program.AppendLine(directive);
+        program.AppendLine();
+        program.AppendLine("""string token = Environment.GetEnvironmentVariable("PACKAGING_TOKEN") ?? throw new InvalidOperationException("PACKAGING_TOKEN is not set");""");
+        program.AppendLine("""string key = "packaging:" + token;""");
+        if (!packageIds.Contains(ServerPackageId))
         {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDNOINPROCNODE"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        string text = await stdout + await stderr;
-        output.WriteLine($"$ {file} {arguments}\n{text}");
-        Assert.True(process.ExitCode == 0, $"{file} {arguments} exited with {process.ExitCode}:\n{text}");
-        return text;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Redis.sln"))) return dir.FullName;
+            program.AppendLine("""string url = Environment.GetEnvironmentVariable("REDIS_URL") ?? throw new InvalidOperationException("REDIS_URL is not set");""");
         }
-        throw new InvalidOperationException("Redis.sln not found above " + AppContext.BaseDirectory);
+
+        foreach (ConsumerPart part in parts) program.AppendLine().AppendLine(part.Statements);
+        foreach (ConsumerPart part in parts.Where(p => p.Declarations.Length > 0)) program.AppendLine().AppendLine(part.Declarations);
+        return program.ToString();
+    }
+
+    private static string[] Entries(string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        return zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static byte[] Read(string package, string entry)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        ZipArchiveEntry found = zip.GetEntry(entry) ?? throw new Xunit.Sdk.XunitException($"{Path.GetFileName(package)} has no {entry}");
+        using Stream stream = found.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static XElement Nuspec(string package)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        ZipArchiveEntry entry = zip.Entries.Single(e => !e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using Stream stream = entry.Open();
+        return XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
     }
 }
