@@ -45,6 +45,28 @@ public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper out
                 string? Get(string key);
             }
             """),
+        ["Redis.Extensions.DependencyInjection"] = new(
+            ["using Microsoft.Extensions.DependencyInjection;", "using Redis;"],
+            """
+            await using (ServiceProvider services = new ServiceCollection().AddRedis(url).BuildServiceProvider())
+            {
+                IRedisClient client = services.GetRequiredService<IRedisClient>();
+                await client.DoAsync("SET", [key + ":di", token], CancellationToken.None);
+                Console.WriteLine($"Redis.Extensions.DependencyInjection: {Reply.String(await client.DoAsync("GET", [key + ":di"], CancellationToken.None))}");
+                await client.DoAsync("DEL", [key + ":di"], CancellationToken.None);
+            }
+            """),
+        ["Redis.Extensions.Caching"] = new(
+            ["using Microsoft.Extensions.Caching.Distributed;", "using Redis;", "using Redis.Extensions.Caching;"],
+            """
+            await using (RedisClient cacheClient = await RedisClient.ConnectAsync(url))
+            {
+                var cache = new RedisDistributedCache(cacheClient, instanceName: "packtest:");
+                await cache.SetStringAsync(key, token);
+                Console.WriteLine($"Redis.Extensions.Caching: {await cache.GetStringAsync(key)}");
+                await cache.RemoveAsync(key);
+            }
+            """),
     };
 
     private const string ServerPackageId = "Redis.Testing";
