@@ -194,6 +194,12 @@ public sealed partial class RedisCluster : IRedisClient
             }
             else
             {
+                // user:password@host:port is not a host:port: reading it as one would dial a "host" made of the
+                // credentials and could put them in an error message. Credentials come only from a URL.
+                if (part.Contains('@'))
+                {
+                    throw new ArgumentException("A cluster seed with credentials must be a redis:// or rediss:// URL (redis://user:password@host:port).", nameof(seeds));
+                }
                 int colon = part.LastIndexOf(':');
                 if (colon <= 0 || colon == part.Length - 1 || !int.TryParse(part.AsSpan(colon + 1), out int port) || port is <= 0 or > 65535)
                 {
