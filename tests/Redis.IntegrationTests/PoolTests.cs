@@ -59,6 +59,7 @@ public class PoolTests(ServerFixture fixture, ITestOutputHelper output)
     };
 
     [SkippableTheory, MemberData(nameof(Subscriptions))]
+    [Trait("Server", "RedisOnly")]
     public async Task SubscribedConnection_IsUnsubscribedOnReturn_AndReused(string command, int protocol, bool useAsync)
     {
         if (command == "SSUBSCRIBE") DedicatedServer.RequireRealRedis(fixture.Server, "SSUBSCRIBE/SPUBLISH (Redis 7)");
@@ -149,6 +150,7 @@ public class PoolTests(ServerFixture fixture, ITestOutputHelper output)
     }
 
     [SkippableTheory, MemberData(nameof(Modes))]
+    [Trait("Server", "RedisOnly")]
     public async Task MonitoringConnection_IsDestroyedOnReturn(bool useAsync)
     {
         DedicatedServer.RequireRealRedis(fixture.Server, "MONITOR");

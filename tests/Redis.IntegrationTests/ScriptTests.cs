@@ -5,6 +5,7 @@ namespace Redis.Tests;
 
 /// <summary>Script against a live server (reference 4.9): the NOSCRIPT fallback, Load, Send and SendHash.</summary>
 [Collection(ServerCollection.Name)]
+[Trait("Server", "RedisOnly")]
 public class ScriptTests(ServerFixture fixture)
 {
     public static TheoryData<bool> Modes() => new() { false, true };

@@ -54,6 +54,7 @@ public class BoundedDialTests(ServerFixture fixture, ITestOutputHelper output)
 
     [SkippableTheory]
     [MemberData(nameof(Handshakes))]
+    [Trait("Server", "RedisOnly")]
     public async Task Reconnect_OntoAHandshakeThatNeverAnswers_GivesUpWithinHandshakeTimeoutAndRecovers(string handshake)
     {
         if (handshake == "auth") DedicatedServer.RequireRealRedis(fixture.Server, "AUTH with a password the default user accepts");
