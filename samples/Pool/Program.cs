@@ -4,7 +4,13 @@ using System.Diagnostics;
 using Redis;
 using Redis.Testing;
 
-(string url, TestServer? embedded) = await FindServerAsync();
+// The server: the first argument or REDIS_URL (e.g. redis://localhost:6379). With neither, this run gets a
+// throwaway server from the Redis.Testing package (a local redis-server, else an embedded Garnet in this
+// process), so the sample runs on a machine with only the .NET SDK. An application has just the URL.
+string? url = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("REDIS_URL");
+await using TestServer? throwaway = url is null ? await TestServer.StartAsync() : null;
+url ??= throwaway!.Url;
+
 const int Workers = 16, OpsPerWorker = 1000;
 string counter = $"sample:pool:{Guid.NewGuid():N}";
 
@@ -58,26 +64,7 @@ PoolStats stats = pool.Stats;
 Console.WriteLine($"final: {Describe(stats)}");
 pool.Dispose();
 Console.WriteLine($"after Dispose: {Describe(pool.Stats)}");
-embedded?.Dispose();
 return 0;
 
 static string Describe(PoolStats s) =>
     $"active {s.ActiveCount}, idle {s.IdleCount}, waited {s.WaitCount} times for {s.WaitDuration.TotalMilliseconds:F0} ms in total";
-
-// REDIS_URL, else localhost:6379; when nothing answers there, an embedded server (Garnet, in this
-// process) so the sample runs on a machine with only the .NET SDK.
-static async Task<(string Url, TestServer? Embedded)> FindServerAsync()
-{
-    string url = Environment.GetEnvironmentVariable("REDIS_URL") ?? "redis://localhost:6379";
-    try
-    {
-        using IConn probe = await Conn.DialUrlAsync(url, new DialOptions { ConnectTimeout = TimeSpan.FromSeconds(2) });
-        return (url, null);
-    }
-    catch (RedisConnectionException)
-    {
-        Console.Error.WriteLine($"Nothing answers at {url}; starting an embedded Garnet server instead.");
-        TestServer server = await TestServer.StartAsync(new TestServerOptions { PreferEmbedded = true, Log = Console.Error.WriteLine });
-        return (server.Url, server);
-    }
-}

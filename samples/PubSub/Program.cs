@@ -5,7 +5,13 @@
 using Redis;
 using Redis.Testing;
 
-(string url, TestServer? embedded) = await FindServerAsync();
+// The server: the first argument or REDIS_URL (e.g. redis://localhost:6379). With neither, this run gets a
+// throwaway server from the Redis.Testing package (a local redis-server, else an embedded Garnet in this
+// process), so the sample runs on a machine with only the .NET SDK. An application has just the URL.
+string? url = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("REDIS_URL");
+await using TestServer? throwaway = url is null ? await TestServer.StartAsync() : null;
+url ??= throwaway!.Url;
+
 string room = $"chat:room:{Guid.NewGuid():N}";
 string[] members = ["alice", "bob", "carol"];
 using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(20)); // a safety net, not the normal way out
@@ -37,7 +43,6 @@ await using (IConn publisher = await pool.GetAsync(giveUp.Token))
 
 int[] counts = await Task.WhenAll(listeners).WaitAsync(giveUp.Token);
 for (int i = 0; i < members.Length; i++) Console.WriteLine($"{members[i]} read {counts[i]} messages and left");
-embedded?.Dispose();
 return 0;
 
 async Task<int> ListenAsync(string name)
@@ -61,22 +66,4 @@ async Task<int> ListenAsync(string name)
     {
     }
     return read;
-}
-
-// REDIS_URL, else localhost:6379; when nothing answers there, an embedded server (Garnet, in this
-// process) so the sample runs on a machine with only the .NET SDK.
-static async Task<(string Url, TestServer? Embedded)> FindServerAsync()
-{
-    string url = Environment.GetEnvironmentVariable("REDIS_URL") ?? "redis://localhost:6379";
-    try
-    {
-        using IConn probe = await Conn.DialUrlAsync(url, new DialOptions { ConnectTimeout = TimeSpan.FromSeconds(2) });
-        return (url, null);
-    }
-    catch (RedisConnectionException)
-    {
-        Console.Error.WriteLine($"Nothing answers at {url}; starting an embedded Garnet server instead.");
-        TestServer server = await TestServer.StartAsync(new TestServerOptions { PreferEmbedded = true, Log = Console.Error.WriteLine });
-        return (server.Url, server);
-    }
 }

@@ -3,22 +3,14 @@ using Redis;
 using Redis.Testing;
 using TypedCommands;
 
-// REDIS_URL, else localhost:6379, else an embedded server (as samples/QuickStart does).
-string url = Environment.GetEnvironmentVariable("REDIS_URL") ?? "redis://localhost:6379";
-TestServer? embedded = null;
-IConn conn;
-try
-{
-    conn = Conn.DialUrl(url, new DialOptions { ConnectTimeout = TimeSpan.FromSeconds(2) });
-}
-catch (RedisConnectionException)
-{
-    Console.Error.WriteLine($"Nothing answers at {url}; starting an embedded Garnet server instead.");
-    embedded = await TestServer.StartAsync(new TestServerOptions { PreferEmbedded = true, Log = Console.Error.WriteLine });
-    conn = Conn.Dial("tcp", embedded.Address);
-}
+// The server: the first argument or REDIS_URL (e.g. redis://localhost:6379). With neither, this run gets a
+// throwaway server from the Redis.Testing package (a local redis-server, else an embedded Garnet in this
+// process), so the sample runs on a machine with only the .NET SDK. An application has just the URL.
+string? url = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("REDIS_URL");
+await using TestServer? throwaway = url is null ? await TestServer.StartAsync() : null;
+url ??= throwaway!.Url;
 
-using (conn)
+using (IConn conn = Conn.DialUrl(url))
 {
     IShop shop = IShop.Create(conn);
     string cart = "cart:" + Guid.NewGuid().ToString("N")[..8];
@@ -49,7 +41,6 @@ using (conn)
     redis.Del([key, "podium"]);
 }
 
-embedded?.Dispose();
 
 static (byte[] Member, double Score)[] BuildPodium(IRedisCommands redis)
 {

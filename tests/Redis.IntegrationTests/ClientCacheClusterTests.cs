@@ -11,6 +11,7 @@ namespace Redis.Tests;
 /// keys from the source, which sends invalidations) and a manual failover (the demoted master keeps sending
 /// invalidations through replication) cause no stale read. The cluster is left healthy (roles may have swapped).
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class ClientCacheClusterTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);

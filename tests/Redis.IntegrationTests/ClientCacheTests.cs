@@ -15,6 +15,7 @@ namespace Redis.Tests;
 /// Tests that flush or count commands server-wide take a server of their own.
 /// </summary>
 [Collection(ServerCollection.Name)]
+[Trait("Server", "RedisOnly")]
 public class ClientCacheTests(ServerFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);

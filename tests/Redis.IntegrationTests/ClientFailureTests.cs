@@ -93,6 +93,7 @@ public class ClientFailureTests(ServerFixture fixture, ITestOutputHelper output)
     [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
+    [Trait("Server", "RedisOnly")]
     public async Task CallersTimedOutOrCancelledBehindASlowCommand_LeaveTheConnectionInStep(bool cancel)
     {
         // A server of its own: the busy script stalls every client of the server it runs on.

@@ -131,6 +131,7 @@ public class ClientFeatureTests(ServerFixture fixture)
     }
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task Resp3PushFrames_GoToTheHandler_NeverToACaller()
     {
         DedicatedServer.RequireRealRedis(fixture.Server, "CLIENT TRACKING invalidation pushes");

@@ -7,6 +7,7 @@ namespace Redis.Tests;
 /// <see cref="System.Net.Security.SslStream"/>), and an idle shared connection that outlives
 /// <see cref="DialOptions.ReadTimeout"/> (idle is normal there; per-command timeouts are the callers').
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class ClientTlsTests
 {
     [SkippableFact]

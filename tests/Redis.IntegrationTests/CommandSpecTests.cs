@@ -133,6 +133,7 @@ public sealed class CommandSpecTests(ITestOutputHelper output)
     // ------------------------------------------------------------------ the tool against the server
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task SpecTool_ReadsWhatCommandsJsonSays()
     {
         string expected = File.ReadAllText(Path.Combine(RepositoryRoot(), "commands.json"));
@@ -171,6 +172,7 @@ public sealed class CommandSpecTests(ITestOutputHelper output)
     // ------------------------------------------------------------------ replies against the server
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task DeclaredReplies_MatchTheLiveServer()
     {
         JsonObject commands = Spec.Value["commands"]!.AsObject();

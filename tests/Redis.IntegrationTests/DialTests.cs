@@ -8,6 +8,7 @@ namespace Redis.Tests;
 /// Dialing against a redis-server of its own with a password and an ACL user (reference 4.4):
 /// AUTH, ACL users, SELECT, CLIENT SETNAME, HELLO 3, wrong passwords, URLs.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public sealed class DialTests : IAsyncLifetime
 {
     private const string Password = "dial-tests-secret-7f3a";

@@ -120,6 +120,7 @@ public class GeneratedCommandsTests(ServerFixture fixture)
     }
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task Streams()
     {
         DedicatedServer.RequireRealRedis(fixture.Server, "streams: XADD and the other X commands");

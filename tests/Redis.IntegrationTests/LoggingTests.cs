@@ -40,6 +40,7 @@ public class LoggingTests(ServerFixture fixture)
     }
 
     [SkippableTheory, MemberData(nameof(Modes))]
+    [Trait("Server", "RedisOnly")]
     public async Task Secrets_NeverReachTheLogOrAnException(bool useAsync)
     {
         const string Password = "log-tests-password-5d1e";

@@ -39,6 +39,7 @@ public class PoolTimeoutTests(ServerFixture fixture)
     }
 
     [SkippableTheory, MemberData(nameof(Modes))]
+    [Trait("Server", "RedisOnly")]
     public async Task XReadBlockAndWait_GetTheirOwnDeadline(bool useAsync)
     {
         DedicatedServer.RequireRealRedis(fixture.Server, "XREAD BLOCK and WAIT");

@@ -69,6 +69,7 @@ public class PubSubTests(ServerFixture fixture)
     }
 
     [SkippableTheory, MemberData(nameof(Protocols))]
+    [Trait("Server", "RedisOnly")]
     public async Task ShardedSubscription_ReceivesShardMessages(int protocol, bool useAsync)
     {
         DedicatedServer.RequireRealRedis(fixture.Server, "SSUBSCRIBE/SPUBLISH (Redis 7 sharded pub/sub)");

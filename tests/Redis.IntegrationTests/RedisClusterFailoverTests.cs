@@ -11,6 +11,7 @@ namespace Redis.Tests;
 /// RedisCluster while a shard changes hands or stops answering: a manual CLUSTER FAILOVER under concurrent INCR load
 /// and a SIGSTOPped master. The class's own cluster is left healthy (roles may have swapped; tests look them up).
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class RedisClusterFailoverTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     [SkippableFact]

@@ -7,6 +7,7 @@ using static Redis.Tests.Infrastructure.Exec;
 namespace Redis.Tests;
 
 /// <summary>RedisCluster when a master is killed with SIGKILL (a cluster of the test's own).</summary>
+[Trait("Server", "RedisOnly")]
 public class RedisClusterKillTests(ITestOutputHelper output)
 {
     [SkippableFact]

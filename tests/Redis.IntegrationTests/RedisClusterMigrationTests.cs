@@ -13,6 +13,7 @@ namespace Redis.Tests;
 /// under concurrent load, ASK for keys already moved, TRYAGAIN for a multi-key command whose keys are split between
 /// source and target. The class's cluster stays healthy: every migration is finished.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class RedisClusterMigrationTests(ClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     private static async Task<(int Slot, LocalClusterNode Source, LocalClusterNode Target)> PlanAsync(LocalCluster local, string key)

@@ -12,6 +12,7 @@ namespace Redis.Tests;
 /// refusals, transactions, scripts and replica reads. A fresh client per test, so <see cref="ClusterStats.Moved"/>
 /// == 0 proves a command went straight to the owner of its slot.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class RedisClusterRoutingTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     internal static readonly DialOptions Bounded = new() { ConnectTimeout = TimeSpan.FromSeconds(5), ReadTimeout = TimeSpan.FromSeconds(10), WriteTimeout = TimeSpan.FromSeconds(10) };

@@ -61,6 +61,7 @@ public class Resp3Tests(ServerFixture fixture)
     }
 
     [SkippableTheory, MemberData(nameof(Modes))]
+    [Trait("Server", "RedisOnly")]
     public async Task LuaTypes_MapToBooleansBigNumbersAndVerbatim(bool useAsync)
     {
         await using IConn c = await Dial3(useAsync);

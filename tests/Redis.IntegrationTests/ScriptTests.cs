@@ -14,10 +14,9 @@ public class ScriptTests(ServerFixture fixture)
 
     private static void AssertKeysAndArgs(object? reply) => Assert.Equal(["key1", "key2", "arg1", "arg2"], Assert.IsType<object?[]>(reply).Select(Text));
 
-    [SkippableTheory, MemberData(nameof(Modes))]
+    [Theory, MemberData(nameof(Modes))]
     public async Task Do_RunsANewScriptThroughTheNoScriptFallback(bool useAsync)
     {
-        DedicatedServer.RequireRealRedis(fixture.Server, "Lua scripting");
         await using IConn c = await fixture.DialAsync(useAsync);
         Script script = NewScript();
         Assert.Equal([0L], Assert.IsType<object?[]>(await c.Do(useAsync, "SCRIPT", "EXISTS", script.Hash)));
@@ -26,10 +25,9 @@ public class ScriptTests(ServerFixture fixture)
         AssertKeysAndArgs(useAsync ? await script.DoAsync(c, ["key1", "key2", "arg1", "arg2"], CancellationToken.None) : script.Do(c, "key1", "key2", "arg1", "arg2"));
     }
 
-    [SkippableTheory, MemberData(nameof(Modes))]
+    [Theory, MemberData(nameof(Modes))]
     public async Task LoadThenSendHash_AndSend_PipelineTheScript(bool useAsync)
     {
-        DedicatedServer.RequireRealRedis(fixture.Server, "Lua scripting");
         await using IConn c = await fixture.DialAsync(useAsync);
         Script script = NewScript();
         if (useAsync) await script.LoadAsync(c);
@@ -42,10 +40,9 @@ public class ScriptTests(ServerFixture fixture)
         AssertKeysAndArgs(await c.Receive(useAsync));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task SendHashOfAnUnloadedScript_GetsNoScript()
     {
-        DedicatedServer.RequireRealRedis(fixture.Server, "Lua scripting");
         await using IConn c = fixture.Dial();
         Script script = NewScript();
         script.SendHash(c, "key1", "key2", "arg1", "arg2");
@@ -54,10 +51,9 @@ public class ScriptTests(ServerFixture fixture)
         Assert.Equal("PONG", await c.DoAsync("PING"));
     }
 
-    [SkippableFact]
+    [Fact]
     public void ScriptErrors_AreThrownWithoutFallback()
     {
-        DedicatedServer.RequireRealRedis(fixture.Server, "Lua scripting");
         using IConn c = fixture.Dial();
         var script = new Script(1, $"-- {Guid.NewGuid():N}\nreturn redis.call('INCR', KEYS[1])");
         string key = ServerFixture.Key("script-wrongtype");
@@ -66,10 +62,9 @@ public class ScriptTests(ServerFixture fixture)
         Assert.Equal(1L, script.Do(c, ServerFixture.Key("script-counter")));
     }
 
-    [SkippableFact]
+    [Fact]
     public void NegativeKeyCount_TakesTheCountFromTheCaller()
     {
-        DedicatedServer.RequireRealRedis(fixture.Server, "Lua scripting");
         using IConn c = fixture.Dial();
         var script = new Script(-1, "return #KEYS .. ':' .. #ARGV");
         Assert.Equal("2:1", Text(script.Do(c, 2, "k1", "k2", "a")));

@@ -17,6 +17,7 @@ namespace Redis.Tests;
 /// captured and searched for every secret: 0 hits.
 /// </summary>
 [Collection(ServerCollection.Name)]
+[Trait("Server", "RedisOnly")]
 public class SecretsTests(ITestOutputHelper output)
 {
     private const string Password = "Secr3t-requirepass-7f3a";

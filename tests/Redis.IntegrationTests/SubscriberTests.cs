@@ -3,6 +3,7 @@ using Redis.Tests.Infrastructure;
 namespace Redis.Tests;
 
 /// <summary>RedisClient.CreateSubscriber: subscriptions that survive their connection, against a real server.</summary>
+[Trait("Server", "RedisOnly")]
 public class SubscriberTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private static async Task<long> PublishUntilReceivedAsync(IConn conn, string channel, string message)

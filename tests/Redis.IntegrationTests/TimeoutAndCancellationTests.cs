@@ -24,6 +24,7 @@ public class TimeoutAndCancellationTests(ServerFixture fixture)
     }
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task CancellingABlockingCall_BreaksTheConnectionAndTheLateReplyReachesNobody()
     {
         DedicatedServer.RequireRealRedis(fixture.Server, "a BLPOP that blocks and a late reply after a cancelled call");

@@ -14,6 +14,7 @@ namespace Redis.Tests;
 /// TLS dialing against a local redis-server with a private CA made at run time: trust, host-name
 /// checks, custom validation, mutual TLS and the handshake timeout; each sync and async.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class TlsTests(TlsServerFixture fixture) : IClassFixture<TlsServerFixture>
 {
     public static TheoryData<bool> Modes() => new() { false, true };

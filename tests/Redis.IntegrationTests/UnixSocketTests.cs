@@ -5,6 +5,7 @@ using static Redis.Tests.Infrastructure.Exec;
 namespace Redis.Tests;
 
 /// <summary>Dialing a local redis-server over its Unix domain socket, by address and by <c>unix://</c> URL; sync and async.</summary>
+[Trait("Server", "RedisOnly")]
 public class UnixSocketTests(UnixSocketServerFixture fixture) : IClassFixture<UnixSocketServerFixture>
 {
     public static TheoryData<bool> Modes() => new() { false, true };

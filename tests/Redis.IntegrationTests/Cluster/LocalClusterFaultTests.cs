@@ -8,6 +8,7 @@ namespace Redis.Tests.Cluster;
 /// Destructive local-cluster operations (failover, kill -9, restart, pause), each on a cluster of its own,
 /// checked with the low-level connection only.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class LocalClusterFaultTests
 {
     private static readonly DialOptions Bounded = new() { ConnectTimeout = TimeSpan.FromSeconds(5), ReadTimeout = TimeSpan.FromSeconds(10), WriteTimeout = TimeSpan.FromSeconds(10) };

@@ -9,6 +9,7 @@ namespace Redis.Tests.Cluster;
 /// connection only (not the cluster client): coverage, key slots, migration with MOVED and ASK, reset.
 /// These tests share one cluster and leave it healthy.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class LocalClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     // Bounded: a node that stops answering fails the test instead of hanging it.

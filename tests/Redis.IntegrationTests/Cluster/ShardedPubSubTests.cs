@@ -4,6 +4,7 @@ using Redis.Tests.Infrastructure;
 namespace Redis.Tests.Cluster;
 
 /// <summary>Sharded pub/sub through RedisCluster against a real cluster: routing by channel slot, and a slot move.</summary>
+[Trait("Server", "RedisOnly")]
 public class ShardedPubSubTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private static async Task<Message> NextAsync(ShardedPubSub subscriber)

@@ -45,18 +45,26 @@ public class BoundedDialTests(ServerFixture fixture, ITestOutputHelper output)
     };
 
     /// <summary>The handshakes under test (the fixture's default user has no password, so AUTH default with any password succeeds).</summary>
-    public static TheoryData<string> Handshakes => new() { "client-name", "auth", "select", "hello3" };
+    public static TheoryData<string> Handshakes => new() { "client-name", "select", "hello3" };
 
     /// <summary>Where a dial is abandoned by disposal.</summary>
     public static TheoryData<string> DisposeScenarios => new(DisposeScenarioNames);
 
     private static readonly string[] DisposeScenarioNames = ["reconnect+Dispose", "reconnect+DisposeAsync", "ConnectAsync+cancel", "Pool.Get+Dispose", "Pool.GetAsync+Dispose"];
 
+    // Redis's passwordless default user accepts AUTH default <any password>, Garnet's does not; the other handshakes run against Garnet too.
+    [SkippableFact]
+    [Trait("Server", "RedisOnly")]
+    public Task Reconnect_OntoAnAuthHandshakeThatNeverAnswers_GivesUpWithinHandshakeTimeoutAndRecovers()
+    {
+        DedicatedServer.RequireRealRedis(fixture.Server, "AUTH with a password the default user accepts");
+        return Reconnect_OntoAHandshakeThatNeverAnswers_GivesUpWithinHandshakeTimeoutAndRecovers("auth");
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Handshakes))]
     public async Task Reconnect_OntoAHandshakeThatNeverAnswers_GivesUpWithinHandshakeTimeoutAndRecovers(string handshake)
     {
-        if (handshake == "auth") DedicatedServer.RequireRealRedis(fixture.Server, "AUTH with a password the default user accepts");
         var gate = new BlackHoleSwitch();
         await using FaultProxy proxy = gate.Start(fixture.Server.Address, Seed);
         DialOptions dial = WithHandshake(handshake, Bounded);

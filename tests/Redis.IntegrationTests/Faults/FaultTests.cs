@@ -291,6 +291,7 @@ public class FaultTests(ServerFixture fixture, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task Fault_ServerKilledAndRestartedUnderLoad_InFlightCallsFailCleanlyAndThePoolCarriesOn()
     {
         int port = TestServer.AllocateFreePort();
@@ -501,6 +502,7 @@ public class FaultTests(ServerFixture fixture, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    [Trait("Server", "RedisOnly")]
     public async Task Fault_Client_ServerKilledAndRestarted_CarriesOn()
     {
         int port = TestServer.AllocateFreePort();

@@ -10,6 +10,7 @@ namespace Redis.Tests.Sentinel;
 /// SENTINEL FAILOVER on a local Sentinel set of the test's own, checked with the low-level connection: the master moves,
 /// every sentinel publishes <c>+switch-master</c>, and the old master becomes a replica. Timings are logged, never asserted.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class LocalSentinelFailoverTests(ITestOutputHelper output)
 {
     private const string SwitchMaster = "+switch-master";

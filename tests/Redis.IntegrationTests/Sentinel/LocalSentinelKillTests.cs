@@ -10,6 +10,7 @@ namespace Redis.Tests.Sentinel;
 /// kill -9 of the master of a local Sentinel set of the test's own, checked with the low-level connection: the sentinels
 /// promote the replica, and the old master, restarted, rejoins as a replica. Timings are logged, never asserted.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class LocalSentinelKillTests(ITestOutputHelper output)
 {
     private const string SwitchMaster = "+switch-master";

@@ -12,6 +12,7 @@ namespace Redis.Tests.Sentinel;
 /// are in <see cref="LocalSentinelFailoverTests"/> and <see cref="LocalSentinelKillTests"/>: separate classes, so xunit
 /// runs them in parallel (each spends ~10 s waiting for Sentinel to demote an old master).
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class LocalSentinelSetTests(SentinelFixture fixture, ITestOutputHelper output) : IClassFixture<SentinelFixture>
 {
     // Bounded: a node that stops answering fails the test instead of hanging it.

@@ -10,6 +10,7 @@ namespace Redis.Tests.Sentinel;
 /// Client-side caching on a Sentinel-backed client through SENTINEL FAILOVER (a set of the test's own), RESP2 (tracking
 /// redirected to an invalidation connection, which must move too) and RESP3 (invalidations on the data connection).
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelClientCacheTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -10,6 +10,7 @@ namespace Redis.Tests.Sentinel;
 /// Separate sentinel and data passwords, and losing 2 of the 3 sentinels, on a set of the test's own (the kill is
 /// destructive, so both checks share one set, in order).
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelClientCredentialsTests(ITestOutputHelper output)
 {
     private const string DataPassword = "data-secret-7";

@@ -18,6 +18,7 @@ namespace Redis.Tests.Sentinel;
 /// lost, and every lost write was acknowledged by the old master before the client moved; the loss is logged.
 /// </para>
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelClientFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -11,6 +11,7 @@ namespace Redis.Tests.Sentinel;
 /// the test's own; then the old master restarts as a "zombie" master until Sentinel demotes it, and the client must not
 /// write to it. Timings are logged; only the 10 s bound is asserted.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelClientKillTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -11,6 +11,7 @@ namespace Redis.Tests.Sentinel;
 /// blocked before the failover, pub/sub subscriptions (a PubSubConn ends and is re-created; a Subscriber subscribes
 /// again by itself). On a set of the test's own.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelClientMovesTests(ITestOutputHelper output)
 {
     private void Log(string line)

@@ -10,6 +10,7 @@ namespace Redis.Tests.Sentinel;
 /// SIGSTOP of the master (no TCP reset: the client's connection just stops answering) under 8 writers, on a set of the
 /// test's own: the sentinels fail over and the client moves on +switch-master. Timings are logged.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelClientPauseTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -9,6 +9,7 @@ namespace Redis.Tests.Sentinel;
 /// The Sentinel client's discovery against the class's shared local set (1 master, 1 replica, 3 sentinels), none of it
 /// destructive: master and replica addresses, the ROLE check, TestRole, pools and URLs, and each error case's message.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelDiscoveryTests(SentinelFixture fixture) : IClassFixture<SentinelFixture>
 {
     [SkippableFact]

@@ -15,6 +15,7 @@ namespace Redis.Tests.Sentinel;
 /// the pool reaches the new master and stops writing to the old one once the switch is published (at most the one
 /// write already in flight on a leased connection), and logs the writes lost in the promotion window before the switch.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class SentinelPoolFailoverTests(ITestOutputHelper output)
 {
     private void Log(string line)

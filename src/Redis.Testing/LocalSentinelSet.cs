@@ -42,7 +42,9 @@ public sealed partial class LocalSentinelSet : IAsyncDisposable, IDisposable
     /// <see cref="StartAsync"/> throws a <see cref="TestServerUnavailableException"/> with this text.
     /// </summary>
     public static string? WhyUnavailable =>
-        TestServer.RedisServerExecutablePath is null
+        TestServer.IsGarnetForced
+            ? "a local Sentinel set needs redis-server, but REDIS_TEST_SERVER=garnet forces embedded Garnet"
+            : TestServer.RedisServerExecutablePath is null
             ? $"a local Sentinel set needs redis-server, but {ExecutableLocator.RedisServerSearchDescription}; {InstallHint}"
             : null;
 

@@ -43,6 +43,11 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
     {
         get
         {
+            if (TestServer.IsGarnetForced)
+            {
+                return "a local Redis Cluster needs redis-server, but REDIS_TEST_SERVER=garnet forces embedded Garnet";
+            }
+
             var missing = new List<string>();
             if (TestServer.RedisServerExecutablePath is null)
             {
@@ -51,7 +56,7 @@ public sealed class LocalCluster : IAsyncDisposable, IDisposable
 
             if (ExecutableLocator.Find("redis-cli") is null)
             {
-                missing.Add("redis-cli was not found on PATH, /usr/bin or /usr/local/bin");
+                missing.Add(ExecutableLocator.RedisCliSearchDescription);
             }
 
             return missing.Count == 0

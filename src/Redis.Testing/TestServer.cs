@@ -6,9 +6,10 @@ namespace Redis.Testing;
 /// A Redis-compatible server for tests and samples, chosen in this order: the <c>REDIS_URL</c> environment
 /// variable; a Testcontainers.Redis container when a Docker engine answers; a <c>redis-server</c> binary
 /// (PATH, /usr/bin, /usr/local/bin) started on a free 127.0.0.1 port in a fresh temporary directory;
-/// otherwise an embedded Garnet server in-process. <see cref="TestServerOptions"/> narrows the choice.
-/// Disposing stops what was started (a <c>redis-server</c> is killed and its directory deleted); servers
-/// still running at process exit are stopped then.
+/// otherwise an embedded Garnet server in-process. <see cref="TestServerOptions"/> narrows the choice, and
+/// the <c>REDIS_TEST_SERVER</c> environment variable set to <c>garnet</c> forces embedded Garnet (see
+/// <see cref="IsGarnetForced"/>). Disposing stops what was started (a <c>redis-server</c> is killed and its
+/// directory deleted); servers still running at process exit are stopped then.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable, IDisposable
 {
@@ -54,6 +55,23 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
     public static bool IsCi =>
         Environment.GetEnvironmentVariable("CI") is { } ci &&
         (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
+
+    /// <summary>
+    /// True when the <c>REDIS_TEST_SERVER</c> environment variable is <c>garnet</c>: every server without a
+    /// real-Redis requirement is then an embedded Garnet (even when <c>REDIS_URL</c>, Docker or <c>redis-server</c>
+    /// are available), and a real-Redis requirement, <see cref="LocalCluster"/> and <see cref="LocalSentinelSet"/>
+    /// are unavailable. Use it to run a test suite against Garnet on a machine that has Redis. Unset, empty or
+    /// <c>auto</c> means the usual order.
+    /// </summary>
+    /// <exception cref="TestServerUnavailableException">The variable has another value.</exception>
+    public static bool IsGarnetForced =>
+        Environment.GetEnvironmentVariable("REDIS_TEST_SERVER")?.Trim() switch
+        {
+            null or "" => false,
+            var value when value.Equals("auto", StringComparison.OrdinalIgnoreCase) => false,
+            var value when value.Equals("garnet", StringComparison.OrdinalIgnoreCase) => true,
+            var value => throw new TestServerUnavailableException($"REDIS_TEST_SERVER='{value}' is not supported; use 'garnet' or 'auto' (or leave it unset)."),
+        };
 
     /// <summary>
     /// Full path of the <c>redis-server</c> binary that would be started, or <see langword="null"/> when there is
@@ -125,6 +143,19 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
         options ??= new TestServerOptions();
         var log = options.Log ?? (static line => Console.Error.WriteLine(line));
         var skipped = new List<string>();
+        var reason = string.IsNullOrWhiteSpace(options.Reason) ? string.Empty : $"{options.Reason}: ";
+
+        if (IsGarnetForced)
+        {
+            if (options.NeedsRealRedis)
+            {
+                throw new TestServerUnavailableException(
+                    $"{reason}{NeedDescription(options)}, but REDIS_TEST_SERVER=garnet forces embedded Garnet.");
+            }
+
+            skipped.Add("REDIS_URL, Docker and redis-server (REDIS_TEST_SERVER=garnet)");
+            return Announce(await StartGarnetAsync(options, ct).ConfigureAwait(false), skipped, log);
+        }
 
         if (options.NeedsRealRedis)
         {
@@ -184,10 +215,7 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
             return Announce(await StartGarnetAsync(options, ct).ConfigureAwait(false), skipped, log);
         }
 
-        var need = options.NeedsLocalRedisServer
-            ? "a locally started redis-server is required (ExtraArgs, ExtraArgsFactory, UnixSocket or RequireLocalRedisServer)"
-            : "a real Redis is required (RequireRealRedis) and no Docker engine answers";
-        var reason = string.IsNullOrWhiteSpace(options.Reason) ? string.Empty : $"{options.Reason}: ";
+        var need = NeedDescription(options) + (options.NeedsLocalRedisServer ? string.Empty : " and no Docker engine answers");
         throw new TestServerUnavailableException(
             $"{reason}{need}, but {ExecutableLocator.RedisServerSearchDescription}; {InstallHint} (or set REDIS_SERVER_PATH).");
     }
@@ -281,6 +309,10 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
     /// <summary>Returns <see cref="Description"/>.</summary>
     /// <returns>The description.</returns>
     public override string ToString() => Description;
+
+    private static string NeedDescription(TestServerOptions options) => options.NeedsLocalRedisServer
+        ? "a locally started redis-server is required (ExtraArgs, ExtraArgsFactory, UnixSocket or RequireLocalRedisServer)"
+        : "a real Redis is required (RequireRealRedis)";
 
     private static async Task<TestServer> StartSharedAsync()
     {
