@@ -53,6 +53,7 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
             }
             if (TryEnd(StateCompleted))
             {
+                EndTelemetry(error);
                 if (IsSync)
                 {
                     _result = result;
