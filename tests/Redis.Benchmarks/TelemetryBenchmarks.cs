@@ -41,7 +41,7 @@ public class TelemetryBenchmarks
         _server = await TestServer.StartAsync(new TestServerOptions { RequireLocalRedisServer = true }).ConfigureAwait(false);
         _conn = (Conn)Conn.Dial("tcp", _server.Address);
         _client = RedisClient.Connect("tcp", _server.Address);
-        _connCommands = _conn.Commands();
+        _connCommands = ((IConn)_conn).Commands();
         _clientCommands = _client.Commands();
         if (Listening)
         {

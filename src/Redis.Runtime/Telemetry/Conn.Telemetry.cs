@@ -11,7 +11,7 @@ namespace Redis;
 // is open and ended when the reply of the last one is read (Receive bringing Pending to zero, or a Do,
 // whose command joins it). One command alone is a plain span named after it; two or more are PIPELINE
 // with db.operation.batch.size. A pipeline's span ends with the first error reply's prefix, or with the
-// failure that broke the connection.
+// failure that broke the connection. Sent (un)subscribe commands are not traced (see TraceSend).
 public sealed partial class Conn
 {
     private TelemetryTarget? _telemetryTarget;   // set after a dial's handshake: the handshake is not traced
@@ -139,7 +139,12 @@ public sealed partial class Conn
     // Send: opens the traced pipeline or adds to it.
     private void TraceSend(string command, object?[] args)
     {
-        string name = NameOf(command, args);
+        CommandInfo info = CommandTable.Find(command, args.Length > 0 ? args[0] : null);
+        // (Un)subscribe commands are answered by one message per channel, read among the published
+        // messages by a receiving loop that may wait for ever: they are not timed.
+        if (info.Effect is ConnectionEffect.Subscribe or ConnectionEffect.PSubscribe or ConnectionEffect.SSubscribe
+            or ConnectionEffect.Unsubscribe or ConnectionEffect.Monitor) return;
+        string name = CommandTelemetry.OperationName(info, command);
         Add(_pipeline ??= Open(name), name, command, args);
     }
 
