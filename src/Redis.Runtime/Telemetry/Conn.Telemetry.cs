@@ -255,11 +255,11 @@ public sealed partial class Conn
         return pipeline;
     }
 
-    private TracedPipeline Open(string name) => new()
+    private TracedPipeline Open(string name)
     {
-        Start = CommandTelemetry.StartTimestamp(),
-        Activity = CommandTelemetry.StartActivity(_telemetryTarget!, name),
-    };
+        Activity? activity = CommandTelemetry.StartActivity(_telemetryTarget!, name);
+        return new TracedPipeline { Activity = activity, Start = CommandTelemetry.StartTimestamp() };
+    }
 
     private static string NameOf(string command, object?[] args)
         => CommandTelemetry.OperationName(CommandTable.Find(command, args.Length > 0 ? args[0] : null), command);

@@ -17,8 +17,8 @@ internal abstract partial class PipelineOperation
     public void BeginTelemetry(TelemetryTarget target, string command, ReadOnlySpan<object?> args)
     {
         _operationName = CommandTelemetry.OperationName(CommandTable.Find(command, args.Length > 0 ? args[0] : null), command);
-        _telemetryStart = CommandTelemetry.StartTimestamp();
         _activity = CommandTelemetry.StartActivity(target, _operationName);
+        _telemetryStart = CommandTelemetry.StartTimestamp(); // after the span's creation, whose listeners' cost is not the command's
         CommandTelemetry.AddQueryText(_activity, target, command, args);
         _telemetryTarget = target;
     }
@@ -27,8 +27,8 @@ internal abstract partial class PipelineOperation
     public void BeginTelemetry(TelemetryTarget target, CommandInfo info, ReadOnlySpan<byte> encoded)
     {
         _operationName = CommandTelemetry.OperationName(info, encoded);
-        _telemetryStart = CommandTelemetry.StartTimestamp();
         _activity = CommandTelemetry.StartActivity(target, _operationName);
+        _telemetryStart = CommandTelemetry.StartTimestamp(); // after the span's creation, whose listeners' cost is not the command's
         CommandTelemetry.AddQueryText(_activity, target, encoded);
         _telemetryTarget = target;
     }
