@@ -7,9 +7,8 @@ using OpenTelemetry.Trace;
 using Redis;
 using Redis.Testing;
 
-// REDIS_URL, else a local or embedded test server (the one line to replace with your own server's URL).
-await using TestServer? server = Environment.GetEnvironmentVariable("REDIS_URL") is null ? await TestServer.StartAsync() : null;
-string url = Environment.GetEnvironmentVariable("REDIS_URL") ?? server!.Url;
+// REDIS_URL, else a test server started for this run (stopped at exit): the one line to replace with your server's URL.
+string url = Environment.GetEnvironmentVariable("REDIS_URL") ?? (await TestServer.SharedAsync()).Url;
 
 using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()
     .AddSource(RedisTelemetry.ActivitySourceName)
