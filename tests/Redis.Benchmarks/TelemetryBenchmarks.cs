@@ -23,8 +23,10 @@ public class TelemetryBenchmarks
 
     private TestServer _server = null!;
     private Conn _conn = null!;
+    private Conn _asyncConn = null!;   // async only: a socket used async costs sync calls 100-200 B (README)
     private RedisClient _client = null!;
     private IRedisCommands _connCommands = null!;
+    private IRedisCommands _asyncConnCommands = null!;
     private IRedisCommands _clientCommands = null!;
     private ActivityListener? _activities;
     private MeterListener? _meters;
@@ -42,6 +44,8 @@ public class TelemetryBenchmarks
         _conn = (Conn)Conn.Dial("tcp", _server.Address);
         _client = RedisClient.Connect("tcp", _server.Address);
         _connCommands = ((IConn)_conn).Commands();
+        _asyncConn = (Conn)await Conn.DialAsync("tcp", _server.Address).ConfigureAwait(false);
+        _asyncConnCommands = ((IConn)_asyncConn).Commands();
         _clientCommands = _client.Commands();
         if (Listening)
         {
@@ -72,6 +76,7 @@ public class TelemetryBenchmarks
         _activities?.Dispose();
         _meters?.Dispose();
         _conn?.Dispose();
+        _asyncConn?.Dispose();
         if (_client is not null) await _client.DisposeAsync().ConfigureAwait(false);
         if (_server is not null) await _server.DisposeAsync().ConfigureAwait(false);
     }
@@ -81,6 +86,9 @@ public class TelemetryBenchmarks
 
     [Benchmark(Description = "Conn: generated Incr (sync)")]
     public long ConnIncr() => _connCommands.Incr(IncrKey);
+
+    [Benchmark(OperationsPerInvoke = Batch, Description = "Conn: generated Incr (async, per call)")]
+    public ValueTask ConnIncrAsync() => IncrLoop(_asyncConnCommands);
 
     [Benchmark(Description = "RedisClient: generated Set (sync)")]
     public bool ClientSet() => _clientCommands.Set(SetKey, Value16);
