@@ -18,7 +18,7 @@ namespace Redis;
 /// the signal before releasing, so there the pipeline releases first and the caller's thread recycles the
 /// object into its own cache.</para>
 /// </remarks>
-internal abstract class PipelineOperation
+internal abstract partial class PipelineOperation
 {
     private protected const long StatePending = 0;
     private protected const long StateCompleted = 1;
@@ -80,6 +80,7 @@ internal abstract class PipelineOperation
     {
         if (TryEnd(StateCompleted))
         {
+            EndTelemetry(error);
             if (IsSync)
             {
                 Error = error;
@@ -144,6 +145,7 @@ internal abstract class PipelineOperation
         if (TryEnd(StateAbandoned))
         {
             Error = TimeoutError(timeoutMs);
+            EndTelemetry(Error);
             return;
         }
         signal.Wait(); // the pipeline won the race and is signalling right now
@@ -250,7 +252,9 @@ internal abstract class PipelineOperation
         }
         if (Interlocked.CompareExchange(ref _word, (word & ~StateMask) | StateAbandoned, word) == word)
         {
-            SignalError(TimeoutError(_timeoutMs));
+            RedisTimeoutException timeout = TimeoutError(_timeoutMs);
+            EndTelemetry(timeout);
+            SignalError(timeout);
         }
     }
 
@@ -258,7 +262,9 @@ internal abstract class PipelineOperation
     {
         if (TryEnd(StateAbandoned))
         {
-            SignalError(new OperationCanceledException("The wait for the reply was cancelled; the connection is kept and the late reply will be dropped.", token));
+            var cancelled = new OperationCanceledException("The wait for the reply was cancelled; the connection is kept and the late reply will be dropped.", token);
+            EndTelemetry(cancelled);
+            SignalError(cancelled);
         }
     }
 }

@@ -56,6 +56,7 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
             }
             if (TryEnd(StateCompleted))
             {
+                EndTelemetry(error);
                 if (IsSync)
                 {
                     _result = result;

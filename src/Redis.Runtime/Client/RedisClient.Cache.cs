@@ -200,6 +200,7 @@ public sealed partial class RedisClient
             writer.WriteArrayHeader(2);
             writer.WriteBulkString("PTTL"u8);
             writer.WriteBulkString(key);
+            if (RedisTelemetry.IsEnabled) read.BeginTelemetry(TelemetryTarget, default, command); // the read (a cache miss) is the span
             _queued.Enqueue(caching);
             _queued.Enqueue(read);
             _queued.Enqueue(pttl);

@@ -125,6 +125,7 @@ public sealed partial class RedisClient
                 throw;
             }
             if (_cache is not null) EvictWrittenKeys(default, _active.WrittenSpan[before..]);
+            if (RedisTelemetry.IsEnabled) operation.BeginTelemetry(TelemetryTarget, command, args);
             _queued.Enqueue(operation);
             _commands++;
             flush = ClaimFlushLocked(operation.IsSynchronous);

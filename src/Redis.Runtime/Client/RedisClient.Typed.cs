@@ -125,6 +125,7 @@ public sealed partial class RedisClient
                 }
             }
             if (_cache is not null) EvictWrittenKeys(info, writer.WrittenSpan[before..]);
+            if (RedisTelemetry.IsEnabled) operation.BeginTelemetry(TelemetryTarget, info, writer.WrittenSpan[before..]);
             _queued.Enqueue(operation);
             _commands++;
             flush = ClaimFlushLocked(operation.IsSynchronous);

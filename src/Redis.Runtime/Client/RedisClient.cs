@@ -134,6 +134,7 @@ public sealed partial class RedisClient : IRedisClient
         _pushHandler = options.PushHandler ?? dialOptions.PushHandler;
         _timeoutMs = options.CommandTimeoutMilliseconds;
         _cache = options.Cache is null ? null : new ClientCache(options.Cache);
+        if (_cache is not null) TelemetryRegistry.Add(_cache, TelemetryTarget); // read by the cache counters of RedisTelemetry
         _pool = CreatePool(network, address);
         StartStallWatchdog();
     }

@@ -11,6 +11,7 @@ public sealed partial class Conn : IRespExecutor
         where TCommand : struct, IRespCommand, allows ref struct
         where TParser : struct, IRespParser<TResult>
     {
+        if (Traced) return ExecuteTraced<TCommand, TParser, TResult>(command, parser);
         ThrowIfBroken();
         WriteTyped(command);
         int pending = Interlocked.Exchange(ref _pending, 0);
@@ -31,6 +32,7 @@ public sealed partial class Conn : IRespExecutor
         where TCommand : struct, IRespCommand
         where TParser : struct, IRespParser<TResult>
     {
+        if (Traced) return await ExecuteTracedAsync<TCommand, TParser, TResult>(command, parser, cancellationToken).ConfigureAwait(false);
         ThrowIfBroken();
         cancellationToken.ThrowIfCancellationRequested();
         WriteTyped(command);

@@ -74,6 +74,7 @@ public sealed partial class Conn : IConn
     public object? Do(string command, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (Traced) return DoTraced(command, args);
         ThrowIfBroken();
         if (command.Length != 0) _writer.WriteCommand(command, args ?? [null]);
         int pending = Interlocked.Exchange(ref _pending, 0);
@@ -93,6 +94,7 @@ public sealed partial class Conn : IConn
         ThrowIfBroken();
         _writer.WriteCommand(command, args ?? [null]);
         Interlocked.Increment(ref _pending);
+        if (Traced) TraceSend(command, args ?? [null]);
         if (_writer.Length >= AutoFlushThreshold) FlushCore();
     }
 
@@ -106,6 +108,7 @@ public sealed partial class Conn : IConn
     /// <inheritdoc />
     public object? Receive()
     {
+        if (_pipeline is not null && !_tracing) return ReceiveTraced();
         ThrowIfBroken();
         object? reply = ReadOne(forDo: false);
         DecrementPending();
@@ -122,6 +125,7 @@ public sealed partial class Conn : IConn
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(args);
+        if (Traced) return await DoTracedAsync(command, args, cancellationToken).ConfigureAwait(false);
         ThrowIfBroken();
         // Cancelled before anything is written: nothing is owed, the connection stays good.
         cancellationToken.ThrowIfCancellationRequested();
@@ -161,6 +165,7 @@ public sealed partial class Conn : IConn
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<object?> ReceiveAsync(CancellationToken cancellationToken = default)
     {
+        if (_pipeline is not null && !_tracing) return await ReceiveTracedAsync(cancellationToken).ConfigureAwait(false);
         ThrowIfBroken();
         object? reply = await ReadOneAsync(forDo: false, cancellationToken).ConfigureAwait(false);
         DecrementPending();

@@ -87,6 +87,13 @@ public sealed record DialOptions
     /// </summary>
     public Action<RedisPush>? PushHandler { get; init; }
 
+    /// <summary>
+    /// Adds the command text (<c>db.query.text</c>) to the spans of this connection's commands
+    /// (<see cref="RedisTelemetry"/>): argument values, cut when long, with secrets masked (AUTH and HELLO
+    /// passwords, CONFIG SET requirepass and the like). Off by default: keys and values may be personal data.
+    /// </summary>
+    public bool TraceQueryText { get; init; }
+
     /// <summary>Prints the options with the password masked.</summary>
     private bool PrintMembers(StringBuilder builder)
     {
@@ -103,7 +110,8 @@ public sealed record DialOptions
             .Append(", UseTls = ").Append(UseTls)
             .Append(", TlsServerName = ").Append(TlsServerName)
             .Append(", TlsHandshakeTimeout = ").Append(TlsHandshakeTimeout)
-            .Append(", Limits = ").Append(Limits);
+            .Append(", Limits = ").Append(Limits)
+            .Append(", TraceQueryText = ").Append(TraceQueryText);
         return true;
     }
 

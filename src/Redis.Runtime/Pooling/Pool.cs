@@ -67,6 +67,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     /// <summary>Creates an empty pool; set <see cref="Dial"/> or <see cref="DialAsync"/> before the first <see cref="Get"/>.</summary>
     public Pool()
     {
+        TelemetryRegistry.Add(this); // read by the pool instruments of RedisTelemetry
     }
 
     /// <summary>
@@ -105,6 +106,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     private static Pool ForTarget(string network, string address, DialOptions options)
     {
         var pool = new Pool { Database = options.Database };
+        TelemetryRegistry.Name(pool, address);
         CancellationToken disposal = pool._disposal.Token;
         pool.Dial = () => Conn.DialCore(network, address, options, disposal);
         pool.DialAsync = async cancellationToken =>
@@ -310,6 +312,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            TelemetryRegistry.Remove(this);
             idle = [.. _idle];
             _idle.Clear();
             _active -= idle.Length;
