@@ -139,7 +139,10 @@ internal static class SnippetCompiler
                 CSharpSyntaxTree.ParseText(source, RegularOptions, path: "Snippets.cs", encoding: Encoding.UTF8),
             ],
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Debug));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Debug)
+                // As the .NET SDK does for every project (NoWarn 1701;1702): libraries built against an older
+                // System.Runtime (xunit's) unify with the current one.
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress }));
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             generators: [new RedisCommandsGenerator().AsSourceGenerator()],
             additionalTexts: [new FileText(Path.Combine(root, "commands.json"))],

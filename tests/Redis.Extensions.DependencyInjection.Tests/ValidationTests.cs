@@ -27,7 +27,7 @@ public sealed class ValidationTests
         { "negative database", new[] { "Url=redis://localhost:6379", "Database=-1", $"Password={Secret}" }, "Database must not be negative" },
         { "database in a cluster", new[] { "Mode=Cluster", "Url=redis://10.0.0.1:7000/2" }, "only database 0" },
         { "password typed as host", new[] { $"Endpoints:0={Secret}/:6379", $"Password={Secret}" }, "invalid host" },
-        { "cluster seed with credentials but no scheme", new[] { "Mode=Cluster", $"Url=10.0.0.1:7000,admin:{Secret}@10.0.0.2:7000" }, "invalid address" },
+        { "cluster seed with credentials but no scheme", new[] { "Mode=Cluster", $"Url=10.0.0.1:7000,admin:{Secret}@10.0.0.2:7000" }, "redis:// or rediss:// URL" },
         { "unknown mode", new[] { "Mode=Replicated", "Url=redis://localhost:6379" }, "Mode" },
     };
 

@@ -9,6 +9,7 @@ namespace Redis.Tests.Telemetry;
 /// answered, a redirect is a MOVED span on the old owner then a span on the new one, and the redirect counter
 /// counts it. The cluster is this class's own, so the listeners (filtered by its ports) see no other test.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class TelemetryClusterTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     [SkippableFact]

@@ -9,6 +9,7 @@ namespace Redis.Tests.Telemetry;
 /// listeners, filtered by its port, see nothing of other tests): the conventions' attributes, error
 /// replies, pipelines, the duration histogram, opt-in redacted query text and the pool and cache instruments.
 /// </summary>
+[Trait("Server", "RedisOnly")]
 public class TelemetryTests
 {
     private static Task<TestServer> StartServerAsync(params string[] extraArgs) => DedicatedServer.StartAsync(new TestServerOptions
