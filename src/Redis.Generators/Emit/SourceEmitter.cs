@@ -311,6 +311,8 @@ internal static class SourceEmitter
                 return (1, new List<string>());
             case IfElseNode choice:
                 return Count(choice.Then);
+            case ArgumentsNode arguments:
+                return (0, new List<string> { arguments.Expression + ".ArgumentCount" });
             case SequenceNode sequence:
             {
                 int constant = 0;
@@ -359,6 +361,9 @@ internal static class SourceEmitter
                 break;
             case ValueNode value:
                 w.Line(value.SelfWriting ? $"{value.Expression}.WriteTo(writer);" : $"writer.WriteBulkString({value.Expression});");
+                break;
+            case ArgumentsNode arguments:
+                w.Line($"{arguments.Expression}.WriteTo(writer);");
                 break;
             case EnumTokenNode enumToken:
                 w.Line($"writer.WriteBulkString({enumToken.Expression} switch");

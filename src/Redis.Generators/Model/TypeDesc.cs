@@ -38,6 +38,8 @@ internal enum TypeShape
     RedisValue,
     DateTimeOffset,
     Enum,
+    /// <summary>A type implementing <c>Redis.IRespArguments</c>: an option that writes its own arguments (<c>Expiration</c>).</summary>
+    Arguments,
 }
 
 internal enum Nullability
@@ -162,6 +164,7 @@ internal sealed record TypeDesc(
             "System.DateTimeOffset" => Make(TypeShape.DateTimeOffset),
             "Redis.RedisKey" => Make(TypeShape.RedisKey),
             "Redis.RedisValue" => Make(TypeShape.RedisValue),
+            _ when named.IsValueType && named.AllInterfaces.Any(i => MetadataName(i) == Spec.OptionTypes.InterfaceName) => Make(TypeShape.Arguments),
             _ => Make(TypeShape.Other),
         };
     }

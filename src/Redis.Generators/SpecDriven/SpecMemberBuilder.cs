@@ -262,6 +262,15 @@ internal sealed class SpecMemberBuilder
         }
         var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
         if (alternatives.Count == 0) return null;
+        // A valued choice with a hand-written runtime type (SET's expiration → Expiration): one parameter
+        // whose default sends nothing, so two alternatives cannot be written together.
+        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
+        {
+            string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", argument.Arguments.Select(a => "<c>" + Xml(a.Token!) + "</c>"))} (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+            Param p = Add(argument, siblings, option.Display, optional ? "default" : null, doc, optional);
+            AddWithToken(output, argument.Token, new ArgumentsNode(Field(p)));
+            return p;
+        }
         if (argument.Multiple)
         {
             // Repeated choices (CLIENT KILL's filters): each simple alternative once, as an optional parameter; else raw words.
