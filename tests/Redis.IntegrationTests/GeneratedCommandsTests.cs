@@ -22,7 +22,7 @@ public class GeneratedCommandsTests(ServerFixture fixture)
 
         Assert.True(redis.Set(key, "v1"));
         Assert.False(redis.Set(key, "v2", condition: SetCondition.Nx));
-        Assert.Equal("v1", S(redis.SetGet(key, "v2", seconds: 100)));
+        Assert.Equal("v1", S(redis.SetGet(key, "v2", expiration: Expiration.Seconds(100))));
         Assert.Equal("v2", S(redis.Get(key)));
         Assert.InRange(redis.Ttl(key), 1, 100);
         Assert.Null(redis.Get(key + ":missing"));
@@ -38,13 +38,46 @@ public class GeneratedCommandsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Expiration_EachAlternative_SetsKeepsOrRemovesTheTimeToLiveTheServerReports()
+    {
+        using IConn conn = fixture.Dial();
+        IRedisCommands redis = conn.Commands();
+        string key = ServerFixture.Key("gen-expiration");
+
+        Assert.True(redis.Set(key, "v1", expiration: Expiration.Seconds(60)));
+        Assert.InRange(redis.Ttl(key), 1, 60);
+        Assert.True(redis.Set(key, "v2", expiration: Expiration.KeepTtl));
+        Assert.InRange(redis.Ttl(key), 1, 60);
+        Assert.Equal("v2", S(redis.Get(key)));
+        Assert.True(redis.Set(key, "v3"));
+        Assert.Equal(-1, redis.Ttl(key)); // default sends no expiration: a plain SET drops the old one
+
+        // A whole second goes as EXAT, a finer time as PXAT; both land an hour ahead.
+        DateTimeOffset inAnHour = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
+        Assert.True(redis.Set(key, "v4", expiration: Expiration.At(inAnHour)));
+        Assert.InRange(redis.Ttl(key), 3000, 3600);
+        Assert.True(await redis.SetAsync(key, "v5", expiration: Expiration.At(inAnHour.AddMilliseconds(250))));
+        Assert.InRange(await redis.PTtlAsync(key), 3_000_000, 3_600_250);
+        Assert.True(await redis.SetAsync(key, "v6", expiration: Expiration.Milliseconds(60_000)));
+        Assert.InRange(redis.PTtl(key), 1, 60_000);
+
+        Assert.Equal("v6", S(redis.GetEx(key, ExpirationUpdate.Persist)));
+        Assert.Equal(-1, redis.Ttl(key));
+        Assert.Equal("v6", S(await redis.GetExAsync(key, ExpirationUpdate.Seconds(30))));
+        Assert.InRange(redis.Ttl(key), 1, 30);
+        Assert.Equal("v6", S(redis.GetEx(key)));
+        Assert.InRange(redis.Ttl(key), 1, 30); // no update leaves the time to live as it is
+        Assert.Equal(1, redis.Del(key));
+    }
+
+    [Fact]
     public async Task Strings_Async()
     {
         using IConn conn = fixture.Dial();
         IRedisCommands redis = conn.Commands();
         string key = ServerFixture.Key("gen-str-async");
 
-        Assert.True(await redis.SetAsync(key, "v1", milliseconds: 60_000));
+        Assert.True(await redis.SetAsync(key, "v1", expiration: Expiration.Milliseconds(60_000)));
         Assert.Equal("v1", S(await redis.GetAsync(key)));
         Assert.Equal(2, await redis.IncrByAsync(key + ":n", 2));
         await redis.MSetAsync([(key + ":a", "A")]);
