@@ -186,13 +186,26 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         double? km = redis.GeoDist(key, "Palermo", "Catania", GeoUnit.Kilometers);
         Assert.InRange(km!.Value, 166, 167);
         Assert.Null(await redis.GeoDistAsync(key, "Palermo", "Nowhere"));
-        byte[][] near = redis.GeoSearch(key, fromlonlat: (15, 37), circle: (200, GeoUnit.Kilometers), order: SortOrder.Asc);
+        byte[][] near = redis.GeoSearch(key, GeoSearchOrigin.Position(15, 37), GeoSearchShape.Radius(200, GeoUnit.Kilometers), order: SortOrder.Asc);
         Assert.Equal(["Catania", "Palermo"], near.Select(S));
-        byte[][] byMember = await redis.GeoSearchAsync(key, member: "Palermo", box: (400, 400, GeoUnit.Kilometers), count: (1, false));
+        byte[][] byMember = await redis.GeoSearchAsync(key, GeoSearchOrigin.Member("Palermo"), GeoSearchShape.Box(400, 400, GeoUnit.Kilometers), count: (1, false));
         Assert.Equal(["Palermo"], byMember.Select(S));
         (double, double)?[] positions = redis.GeoPos(key, "Palermo", "Nowhere");
         Assert.NotNull(positions[0]);
         Assert.Null(positions[1]);
+    }
+
+    [Fact]
+    public async Task CommandList_WithAndWithoutAFilter_SendsFilterByOnlyWithAnAlternative()
+    {
+        using IConn conn = fixture.Dial();
+        IRedisCommands redis = conn.Commands();
+
+        byte[][] all = redis.CommandList();
+        byte[][] matching = await redis.CommandListAsync(CommandFilter.Pattern("xa*"));
+        Assert.Contains("get", all.Select(S));
+        Assert.Equal(["xack", "xadd", "xautoclaim"], matching.Select(S).Order());
+        Assert.Contains("geosearch", redis.CommandList(CommandFilter.AclCategory("geo")).Select(S));
     }
 
     [Fact]

@@ -418,7 +418,7 @@ internal sealed class ArgumentBinder
         TypeDesc type = parameter.Type;
         if (OptionTypes.ForType(type.Underlying.DisplayNotNull.Replace("global::", "")) is { } known)
         {
-            var tokens = new HashSet<string>(argument.Arguments.Where(a => a.Token is not null).Select(a => a.Token!), StringComparer.OrdinalIgnoreCase);
+            var tokens = new HashSet<string>(argument.Arguments.Select(OptionTypes.Signature), StringComparer.OrdinalIgnoreCase);
             var foreign = known.Tokens.Where(t => !tokens.Contains(t)).ToList();
             if (foreign.Count > 0)
             {
@@ -623,7 +623,7 @@ internal sealed class ArgumentBinder
                 return false;
             case ArgumentType.OneOf when type.Underlying.Shape == TypeShape.Arguments:
                 return OptionTypes.ForType(type.Underlying.DisplayNotNull.Replace("global::", "")) is not { } known
-                    || known.Tokens.All(t => argument.Arguments.Any(a => string.Equals(a.Token, t, StringComparison.OrdinalIgnoreCase)));
+                    || known.Tokens.All(t => argument.Arguments.Any(a => string.Equals(OptionTypes.Signature(a), t, StringComparison.OrdinalIgnoreCase)));
             case ArgumentType.OneOf:
                 return type.Underlying.Shape == TypeShape.Enum
                     && argument.Arguments.All(a => a.Type == ArgumentType.PureToken)

@@ -266,9 +266,16 @@ internal sealed class SpecMemberBuilder
         // whose default sends nothing, so two alternatives cannot be written together.
         if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
         {
-            string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", argument.Arguments.Select(a => "<c>" + Xml(a.Token!) + "</c>"))} (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
-            Param p = Add(argument, siblings, option.Display, optional ? "default" : null, doc, optional);
-            AddWithToken(output, argument.Token, new ArgumentsNode(Field(p)));
+            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentBinder.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+            Param p = Add(argument, siblings, option.Display, optional ? "default" : null, doc, optional, name: option.ParameterName);
+            string f = Field(p);
+            if (argument.Token is not null && optional)
+            {
+                // The choice's own token (COMMAND LIST's FILTERBY) goes out only with an alternative.
+                output.Add(new IfNode($"{f}.ArgumentCount > 0", $"{f}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(f))));
+                return p;
+            }
+            AddWithToken(output, argument.Token, new ArgumentsNode(f));
             return p;
         }
         if (argument.Multiple)
