@@ -190,6 +190,11 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         Assert.Equal(["Catania", "Palermo"], near.Select(S));
         byte[][] byMember = await redis.GeoSearchAsync(key, GeoSearchOrigin.Member("Palermo"), GeoSearchShape.Box(400, 400, GeoUnit.Kilometers), count: (1, false));
         Assert.Equal(["Palermo"], byMember.Select(S));
+        // A required choice left at default is refused before anything is written; the connection stays usable.
+        ArgumentException noOrigin = Assert.Throws<ArgumentException>(() => redis.GeoSearch(key, default, GeoSearchShape.Radius(1, GeoUnit.Meters)));
+        Assert.Equal("origin", noOrigin.ParamName);
+        Assert.Equal(2, redis.GeoSearchStore(key + ":near", key, GeoSearchOrigin.Member("Catania"), GeoSearchShape.Radius(200, GeoUnit.Kilometers)));
+        Assert.Equal(1, redis.Del(key + ":near"));
         (double, double)?[] positions = redis.GeoPos(key, "Palermo", "Nowhere");
         Assert.NotNull(positions[0]);
         Assert.Null(positions[1]);

@@ -41,6 +41,7 @@ internal sealed class ArgumentBinder
     private readonly HashSet<string> _pinned;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly HashSet<string> _nullChecks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _requiredChoices = new(StringComparer.Ordinal);
     private readonly bool[] _bound;
     private int _variables;
 
@@ -58,6 +59,9 @@ internal sealed class ArgumentBinder
 
     /// <summary>Parameters (identifiers) to check with ArgumentNullException.ThrowIfNull first.</summary>
     public IEnumerable<string> NullChecks => _parameters.Where(p => _nullChecks.Contains(p.Name)).Select(p => p.Identifier);
+
+    /// <summary>Parameters (identifiers) of required choices (<c>IRespArguments</c>) that must not be <c>default</c>.</summary>
+    public IEnumerable<string> RequiredChoices => _parameters.Where(p => _requiredChoices.Contains(p.Name)).Select(p => p.Identifier);
 
     /// <summary>The plan, or null when the parameters do not match (a diagnostic was added).</summary>
     public WriteNode? Bind()
@@ -441,6 +445,7 @@ internal sealed class ArgumentBinder
             output.Add(new IfNode($"{field}.ArgumentCount > 0", $"{field}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(field))));
             return true;
         }
+        if (!optional) _requiredChoices.Add(parameter.Name);
         output.Add(new ArgumentsNode(field));
         return true;
     }

@@ -174,7 +174,8 @@ internal static class MethodBinder
             parser.Result,
             cancellationToken,
             binder.NullChecks.ToEquatableArray(),
-            oblivious);
+            oblivious,
+            RequiredChoices: binder.RequiredChoices.ToEquatableArray());
     }
 
     private static readonly TypeDesc Void = new(TypeShape.Void, "void", "void", Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);

@@ -81,7 +81,8 @@ internal sealed record GeneratedMethod(
     EquatableArray<string> NullChecks,
     bool Oblivious,
     bool SharesCommand = false,
-    HelperSet? Helpers = null);
+    HelperSet? Helpers = null,
+    EquatableArray<string> RequiredChoices = default);
 
 /// <summary>A <c>readonly struct</c> (or <c>readonly ref struct</c>) implementing IRespCommand.</summary>
 internal sealed record CommandStruct(

@@ -34,7 +34,7 @@ internal sealed class SpecMemberBuilder
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
     private int _variables;
 
-    private sealed record Param(string Name, string Type, string? Default, string Doc, bool ParamsCandidate, bool NullCheck);
+    private sealed record Param(string Name, string Type, string? Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -276,7 +276,10 @@ internal sealed class SpecMemberBuilder
                 return p;
             }
             AddWithToken(output, argument.Token, new ArgumentsNode(f));
-            return p;
+            if (optional) return p;
+            Param required = p with { RequiredChoice = true };
+            _required[_required.IndexOf(p)] = required;
+            return required;
         }
         if (argument.Multiple)
         {
@@ -543,6 +546,7 @@ internal sealed class SpecMemberBuilder
         string syntax = _command.Docs ? (_command.Name + " " + ArgumentBinder.Describe(_command.Arguments)).Trim() : _command.Name + " ...";
         string? deprecation = _command.IsDeprecated ? $"Deprecated since {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? $"; replaced by {Clean(by)}" : "") + "." : null;
         var nullChecks = ordered.Where(p => p.NullCheck).Select(p => p.Name).ToEquatableArray();
+        var requiredChoices = ordered.Where(p => p.RequiredChoice).Select(p => p.Name).ToEquatableArray();
         bool isVoid = resultType.Shape == TypeShape.Void;
 
         SpecMember? sync = null, async = null;
@@ -551,7 +555,7 @@ internal sealed class SpecMemberBuilder
             bool useParams = _optional.Count == 0 && _required.Count > 0 && _required[_required.Count - 1].ParamsCandidate;
             var parameters = ordered.Select((p, i) => new GeneratedParameter(useParams && i == ordered.Count - 1 ? "params " : "", p.Type, p.Name)).ToEquatableArray();
             var method = new GeneratedMethod(name, resultType.Display, parameters, isVoid ? BodyKind.SyncVoid : BodyKind.Sync, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers);
+                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers, RequiredChoices: requiredChoices);
             sync = new SpecMember(Declaration(name, resultType.Display, parameters, variant, reply, syntax), method);
         }
         if (!reserved.Contains(name + "Async"))
@@ -561,7 +565,7 @@ internal sealed class SpecMemberBuilder
                 .Append(new GeneratedParameter("", "global::System.Threading.CancellationToken", "cancellationToken")).ToEquatableArray();
             var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
                 _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, "cancellationToken", nullChecks, false,
-                SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers);
+                SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers, RequiredChoices: requiredChoices);
             async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, syntax), method);
         }
         return (sync, async, typed);

@@ -7,7 +7,7 @@ namespace Redis;
 /// <c>FROMLONLAT longitude latitude</c>, as one value so that exactly one is sent.
 /// </summary>
 /// <example><c>redis.GeoSearch("places", GeoSearchOrigin.Position(13.4, 52.5), GeoSearchShape.Radius(5, GeoUnit.Kilometers));</c></example>
-/// <remarks><c>default</c> sends nothing, which the server rejects: the centre is required.</remarks>
+/// <remarks>The centre is required: generated methods throw <see cref="ArgumentException"/> for <c>default</c>, which would send nothing.</remarks>
 public readonly struct GeoSearchOrigin : IRespArguments
 {
     private const byte FromMember = 1, FromLonLat = 2;

@@ -8,7 +8,7 @@ namespace Redis;
 /// The area of <c>GEOSEARCH</c> and <c>GEOSEARCHSTORE</c>: <c>BYRADIUS radius unit</c> or
 /// <c>BYBOX width height unit</c>, as one value so that exactly one is sent.
 /// </summary>
-/// <remarks><c>default</c> sends nothing, which the server rejects: the area is required.</remarks>
+/// <remarks>The area is required: generated methods throw <see cref="ArgumentException"/> for <c>default</c>, which would send nothing.</remarks>
 public readonly struct GeoSearchShape : IRespArguments
 {
     private const byte ByRadius = 1, ByBox = 2;

@@ -6,7 +6,7 @@ namespace Redis;
 /// What <c>REPLICAOF</c> (and the older <c>SLAVEOF</c>) makes the server follow: a primary at
 /// <c>host port</c>, or <c>NO ONE</c> (become a primary), as one value so that exactly one is sent.
 /// </summary>
-/// <remarks><c>default</c> sends nothing, which the server rejects: the argument is required.</remarks>
+/// <remarks>The argument is required: generated methods throw <see cref="ArgumentException"/> for <c>default</c>, which would send nothing.</remarks>
 public readonly struct ReplicationSource : IRespArguments
 {
     private const byte HostPort = 1, NoOneKind = 2;

@@ -4,7 +4,7 @@ namespace Redis;
 /// The state <c>CLUSTER SETSLOT</c> gives a hash slot: <c>IMPORTING</c>, <c>MIGRATING</c> or <c>NODE</c>
 /// with a node id, or <c>STABLE</c>, as one value so that exactly one is sent.
 /// </summary>
-/// <remarks><c>default</c> sends nothing, which the server rejects: the state is required.</remarks>
+/// <remarks>The state is required: generated methods throw <see cref="ArgumentException"/> for <c>default</c>, which would send nothing.</remarks>
 public readonly struct SlotState : IRespArguments
 {
     private const byte ImportingKind = 1, MigratingKind = 2, NodeKind = 3, StableKind = 4;
