@@ -214,6 +214,18 @@ public class GeneratedCommandsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public void ReplicaOf_NoOne_OnAPrimary_IsAcceptedAsOneChoice()
+    {
+        using IConn conn = fixture.Dial();
+        IRedisCommands redis = conn.Commands();
+
+        // NO ONE on a server that is already a primary changes nothing; it shows the two words go out as one choice.
+        Assert.Equal("OK", redis.ReplicaOf(ReplicationSource.NoOne));
+        Assert.Throws<ArgumentException>(() => redis.ReplicaOf(default));
+        Assert.Equal("PONG", S(redis.Ping()));
+    }
+
+    [Fact]
     public async Task BitmapsAndHyperLogLog()
     {
         using IConn conn = fixture.Dial();
