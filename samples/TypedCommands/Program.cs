@@ -32,7 +32,7 @@ using (IConn conn = Conn.DialUrl(url))
     // The built-in API: every command of commands.json, typed, without declaring anything.
     IRedisCommands redis = conn.Commands();
     string key = "greeting:" + Guid.NewGuid().ToString("N")[..8];
-    redis.Set(key, "hello", seconds: 60);
+    redis.Set(key, "hello", expiration: Expiration.Seconds(60));
     byte[]? greeting = redis.Get(key);
     long ttl = redis.Ttl(key);
     (byte[] Member, double Score)[] podium = BuildPodium(redis);

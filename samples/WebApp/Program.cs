@@ -36,7 +36,7 @@ app.MapGet("/visits", async (IRedisCommands redis, CancellationToken ct) =>
 app.MapPut("/notes/{id}", async (string id, HttpRequest request, IRedisCommands redis, CancellationToken ct) =>
 {
     using var body = new StreamReader(request.Body);
-    await redis.SetAsync($"webapp:notes:{id}", await body.ReadToEndAsync(ct), seconds: 3600, cancellationToken: ct);
+    await redis.SetAsync($"webapp:notes:{id}", await body.ReadToEndAsync(ct), expiration: Expiration.Seconds(3600), cancellationToken: ct);
     return Results.NoContent();
 });
 

@@ -330,6 +330,38 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void RDS0017_TwoParametersForOneValuedChoice_IsAWarningOnTheSecond_NamingTheOneParameterType()
+    {
+        string source = Interface("bool Set(string key, string value, long? ex = null, long? px = null);");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Diagnostic diagnostic = Single(run, "RDS0017");
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        AssertAt(diagnostic, source, "px", 11, 63);
+        Assert.Contains("ex, px", diagnostic.GetMessage());
+        Assert.Contains("declare one 'Expiration' parameter instead", diagnostic.GetMessage());
+        Assert.NotEmpty(run.Result.GeneratedSources);
+    }
+
+    [Fact]
+    public void RDS0017_OneParameterForOneAlternative_IsNotReported()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Interface("bool Set(string key, string value, long? ex = null);"));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "RDS0017");
+        AssertNoCompilerErrors(run);
+    }
+
+    [Fact]
+    public void RDS0003_AnOptionTypeThatCanSendATokenTheChoiceLacks_IsRejected_AndTheRightTypeNamed()
+    {
+        // Expiration can send KEEPTTL, which GETEX does not take: the wrong type must not compile into a command.
+        string source = Interface("string? GetEx(string key, Expiration expiration = default);");
+        Diagnostic diagnostic = Single(GeneratorHarness.Run(source), "RDS0003");
+        AssertAt(diagnostic, source, "expiration", 11, 42);
+        Assert.Contains("Expiration can send KEEPTTL", diagnostic.GetMessage());
+        Assert.Contains("use ExpirationUpdate", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void RDS0016_ACommandDefinedInTwoSpecFiles_IsInfoOnTheSecondDefinition()
     {
         string extra = "{\n  \"commands\": {\n    \"GET\": { \"arity\": 2, \"docs\": false }\n  }\n}\n";
@@ -359,7 +391,7 @@ public class DiagnosticTests
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToArray();
-        Assert.Equal(17, descriptors.Length);
+        Assert.Equal(18, descriptors.Length);
         Assert.All(descriptors, d => Assert.Matches("^RDS00[0-9][0-9]$", d.Id));
         Assert.All(descriptors, d => Assert.Equal("RedisCommands", d.Category));
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());

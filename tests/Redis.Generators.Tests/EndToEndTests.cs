@@ -64,7 +64,9 @@ public sealed class CompiledStore : IDisposable
         public partial interface IStore
         {
             void Set(string key, string value);
-            [RedisCommand("SET")] bool SetWithOptions(string key, RedisValue value, Condition? condition = null, long? px = null, DateTimeOffset? exat = null, bool keepTtl = false);
+            [RedisCommand("SET")] bool SetWithOptions(string key, RedisValue value, Condition? condition = null, Expiration expiration = default);
+            [RedisCommand("SET")] bool SetWithNullable(string key, RedisValue value, Expiration? expiration = null);
+            string? GetEx(string key, ExpirationUpdate expiration = default);
             string? SetGet(string key, string value);
             string? Get(string key);
             [RedisCommand("GET")] string GetRequired(string key);
@@ -91,8 +93,14 @@ public sealed class CompiledStore : IDisposable
         public static class Scenarios
         {
             public static object? Set(IRespExecutor e) { IStore.Create(e).Set("key", "value"); return null; }
-            public static object? SetWithOptions(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", 42, Condition.Nx, px: 1500, keepTtl: false);
-            public static object? SetWithExat(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", "v", exat: DateTimeOffset.FromUnixTimeSeconds(1700000000), keepTtl: true);
+            public static object? SetWithOptions(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", 42, Condition.Nx, Expiration.Milliseconds(1500));
+            public static object? SetWithExat(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", "v", expiration: Expiration.At(DateTimeOffset.FromUnixTimeSeconds(1700000000)));
+            public static object? SetWithPxat(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", "v", expiration: Expiration.At(DateTimeOffset.FromUnixTimeMilliseconds(1700000000123)));
+            public static object? SetKeepTtl(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", "v", expiration: Expiration.KeepTtl);
+            public static object? SetNoExpiration(IRespExecutor e) => IStore.Create(e).SetWithOptions("k", "v");
+            public static object? SetNullableSeconds(IRespExecutor e) => IStore.Create(e).SetWithNullable("k", "v", Expiration.Seconds(60));
+            public static object? SetNullableNull(IRespExecutor e) => IStore.Create(e).SetWithNullable("k", "v", null);
+            public static object? GetExPersist(IRespExecutor e) => IStore.Create(e).GetEx("k", ExpirationUpdate.Persist);
             public static object? SetGet(IRespExecutor e) => IStore.Create(e).SetGet("k", "new");
             public static object? Get(IRespExecutor e) => IStore.Create(e).Get("k");
             public static object? GetRequired(IRespExecutor e) => IStore.Create(e).GetRequired("k");
@@ -173,7 +181,20 @@ public class EndToEndTests(CompiledStore store) : IClassFixture<CompiledStore>
 
         (result, executor) = Run("SetWithExat", "+OK\r\n");
         Assert.Equal(true, result);
-        Assert.Equal(Command("SET", "k", "v", "EXAT", "1700000000", "KEEPTTL"), Assert.Single(executor.Written));
+        Assert.Equal(Command("SET", "k", "v", "EXAT", "1700000000"), Assert.Single(executor.Written));
+    }
+
+    [Theory]
+    [InlineData("SetWithPxat", new[] { "SET", "k", "v", "PXAT", "1700000000123" })]
+    [InlineData("SetKeepTtl", new[] { "SET", "k", "v", "KEEPTTL" })]
+    [InlineData("SetNoExpiration", new[] { "SET", "k", "v" })]
+    [InlineData("SetNullableSeconds", new[] { "SET", "k", "v", "EX", "60" })]
+    [InlineData("SetNullableNull", new[] { "SET", "k", "v" })]
+    [InlineData("GetExPersist", new[] { "GETEX", "k", "PERSIST" })]
+    public void AnOptionParameter_WritesExactlyItsOneAlternative(string scenario, string[] expected)
+    {
+        var (_, executor) = Run(scenario, scenario == "GetExPersist" ? "$1\r\nv\r\n" : "+OK\r\n");
+        Assert.Equal(Command(expected), Assert.Single(executor.Written));
     }
 
     [Fact]

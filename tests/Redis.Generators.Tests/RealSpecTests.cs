@@ -106,7 +106,7 @@ public class RealSpecTests(ITestOutputHelper output)
         [RedisCommand("LPOP")] string[]? LPopMany(string key, long count);
         long Exists(params string[] keys);
         bool SetNx(string key, string value);
-        string? GetEx(string key, long? ex = null, long? px = null, bool persist = false);
+        string? GetEx(string key, ExpirationUpdate expiration = default);
         double? ZScore(string key, string member);
         string XAdd(string key, string id, params (string, string)[] fields);
         Task<long> PublishAsync(string channel, string message);

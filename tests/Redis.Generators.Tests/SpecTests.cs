@@ -49,7 +49,7 @@ public class SpecTests
     {
         CommandSpec spec = Mini();
         Assert.False(spec.HasErrors);
-        Assert.Equal(19, spec.Commands.Count);
+        Assert.Equal(20, spec.Commands.Count);
         SpecCommand set = spec.Find("set")!;
         Assert.Equal(["SET"], set.Wire);
         Assert.Equal(-3, set.Arity);

@@ -82,7 +82,7 @@ internal static class TestSources
             object? MyModuleEcho(string arg, long number);
 
             // Parameter kinds.
-            [RedisCommand("SET")] bool SetWithOptions(RedisKey key, RedisValue value, Condition? condition = null, long? px = null, DateTimeOffset? exat = null, bool keepTtl = false);
+            [RedisCommand("SET")] bool SetWithOptions(RedisKey key, RedisValue value, Condition? condition = null, Expiration expiration = default);
             string? SetGet(string key, byte[] value);
             [RedisCommand("SET")] void SetBytes(byte[] key, ReadOnlyMemory<byte> value, long? ex = null);
             [RedisCommand("SET")] void SetSpan(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);

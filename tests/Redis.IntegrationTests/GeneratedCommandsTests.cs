@@ -22,7 +22,7 @@ public class GeneratedCommandsTests(ServerFixture fixture)
 
         Assert.True(redis.Set(key, "v1"));
         Assert.False(redis.Set(key, "v2", condition: SetCondition.Nx));
-        Assert.Equal("v1", S(redis.SetGet(key, "v2", seconds: 100)));
+        Assert.Equal("v1", S(redis.SetGet(key, "v2", expiration: Expiration.Seconds(100))));
         Assert.Equal("v2", S(redis.Get(key)));
         Assert.InRange(redis.Ttl(key), 1, 100);
         Assert.Null(redis.Get(key + ":missing"));
@@ -38,13 +38,46 @@ public class GeneratedCommandsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Expiration_EachAlternative_SetsKeepsOrRemovesTheTimeToLiveTheServerReports()
+    {
+        using IConn conn = fixture.Dial();
+        IRedisCommands redis = conn.Commands();
+        string key = ServerFixture.Key("gen-expiration");
+
+        Assert.True(redis.Set(key, "v1", expiration: Expiration.Seconds(60)));
+        Assert.InRange(redis.Ttl(key), 1, 60);
+        Assert.True(redis.Set(key, "v2", expiration: Expiration.KeepTtl));
+        Assert.InRange(redis.Ttl(key), 1, 60);
+        Assert.Equal("v2", S(redis.Get(key)));
+        Assert.True(redis.Set(key, "v3"));
+        Assert.Equal(-1, redis.Ttl(key)); // default sends no expiration: a plain SET drops the old one
+
+        // A whole second goes as EXAT, a finer time as PXAT; both land an hour ahead.
+        DateTimeOffset inAnHour = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600);
+        Assert.True(redis.Set(key, "v4", expiration: Expiration.At(inAnHour)));
+        Assert.InRange(redis.Ttl(key), 3000, 3600);
+        Assert.True(await redis.SetAsync(key, "v5", expiration: Expiration.At(inAnHour.AddMilliseconds(250))));
+        Assert.InRange(await redis.PTtlAsync(key), 3_000_000, 3_600_250);
+        Assert.True(await redis.SetAsync(key, "v6", expiration: Expiration.Milliseconds(60_000)));
+        Assert.InRange(redis.PTtl(key), 1, 60_000);
+
+        Assert.Equal("v6", S(redis.GetEx(key, ExpirationUpdate.Persist)));
+        Assert.Equal(-1, redis.Ttl(key));
+        Assert.Equal("v6", S(await redis.GetExAsync(key, ExpirationUpdate.Seconds(30))));
+        Assert.InRange(redis.Ttl(key), 1, 30);
+        Assert.Equal("v6", S(redis.GetEx(key)));
+        Assert.InRange(redis.Ttl(key), 1, 30); // no update leaves the time to live as it is
+        Assert.Equal(1, redis.Del(key));
+    }
+
+    [Fact]
     public async Task Strings_Async()
     {
         using IConn conn = fixture.Dial();
         IRedisCommands redis = conn.Commands();
         string key = ServerFixture.Key("gen-str-async");
 
-        Assert.True(await redis.SetAsync(key, "v1", milliseconds: 60_000));
+        Assert.True(await redis.SetAsync(key, "v1", expiration: Expiration.Milliseconds(60_000)));
         Assert.Equal("v1", S(await redis.GetAsync(key)));
         Assert.Equal(2, await redis.IncrByAsync(key + ":n", 2));
         await redis.MSetAsync([(key + ":a", "A")]);
@@ -154,13 +187,43 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         double? km = redis.GeoDist(key, "Palermo", "Catania", GeoUnit.Kilometers);
         Assert.InRange(km!.Value, 166, 167);
         Assert.Null(await redis.GeoDistAsync(key, "Palermo", "Nowhere"));
-        byte[][] near = redis.GeoSearch(key, fromlonlat: (15, 37), circle: (200, GeoUnit.Kilometers), order: SortOrder.Asc);
+        byte[][] near = redis.GeoSearch(key, GeoSearchOrigin.Position(15, 37), GeoSearchShape.Radius(200, GeoUnit.Kilometers), order: SortOrder.Asc);
         Assert.Equal(["Catania", "Palermo"], near.Select(S));
-        byte[][] byMember = await redis.GeoSearchAsync(key, member: "Palermo", box: (400, 400, GeoUnit.Kilometers), count: (1, false));
+        byte[][] byMember = await redis.GeoSearchAsync(key, GeoSearchOrigin.Member("Palermo"), GeoSearchShape.Box(400, 400, GeoUnit.Kilometers), count: (1, false));
         Assert.Equal(["Palermo"], byMember.Select(S));
+        // A required choice left at default is refused before anything is written; the connection stays usable.
+        ArgumentException noOrigin = Assert.Throws<ArgumentException>(() => redis.GeoSearch(key, default, GeoSearchShape.Radius(1, GeoUnit.Meters)));
+        Assert.Equal("origin", noOrigin.ParamName);
+        Assert.Equal(2, redis.GeoSearchStore(key + ":near", key, GeoSearchOrigin.Member("Catania"), GeoSearchShape.Radius(200, GeoUnit.Kilometers)));
+        Assert.Equal(1, redis.Del(key + ":near"));
         (double, double)?[] positions = redis.GeoPos(key, "Palermo", "Nowhere");
         Assert.NotNull(positions[0]);
         Assert.Null(positions[1]);
+    }
+
+    [Fact]
+    public async Task CommandList_WithAndWithoutAFilter_SendsFilterByOnlyWithAnAlternative()
+    {
+        using IConn conn = fixture.Dial();
+        IRedisCommands redis = conn.Commands();
+
+        byte[][] all = redis.CommandList();
+        byte[][] matching = await redis.CommandListAsync(CommandFilter.Pattern("xa*"));
+        Assert.Contains("get", all.Select(S));
+        Assert.Equal(["xack", "xadd", "xautoclaim"], matching.Select(S).Order());
+        Assert.Contains("geosearch", redis.CommandList(CommandFilter.AclCategory("geo")).Select(S));
+    }
+
+    [Fact]
+    public void ReplicaOf_NoOne_OnAPrimary_IsAcceptedAsOneChoice()
+    {
+        using IConn conn = fixture.Dial();
+        IRedisCommands redis = conn.Commands();
+
+        // NO ONE on a server that is already a primary changes nothing; it shows the two words go out as one choice.
+        Assert.Equal("OK", redis.ReplicaOf(ReplicationSource.NoOne));
+        Assert.Throws<ArgumentException>(() => redis.ReplicaOf(default));
+        Assert.Equal("PONG", S(redis.Ping()));
     }
 
     [Fact]

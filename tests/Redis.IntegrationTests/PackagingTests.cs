@@ -33,7 +33,7 @@ public sealed class PackagingTests(PackedFeedFixture feed, ITestOutputHelper out
             """
             await using (RedisClient client = await RedisClient.ConnectAsync(url))
             {
-                client.Commands().Set(key, token, seconds: 600);     // the built-in typed API
+                client.Commands().Set(key, token, expiration: Expiration.Seconds(600)); // the built-in typed API
                 IPackagingCheck check = IPackagingCheck.Create(client);  // generated here by the packaged generator
                 Console.WriteLine($"Redis.Runtime: {check.Get(key)}");
             }

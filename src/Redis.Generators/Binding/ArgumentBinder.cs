@@ -22,7 +22,8 @@ namespace Redis.Generators.Binding;
 /// and the parameter is not named after a later argument; otherwise it is left out.</item>
 /// <item>An optional pure-token takes a <c>bool</c> named after it; a oneof of pure-tokens takes an
 /// enum whose members are named after the tokens, or one <c>bool</c> per token; a oneof with values
-/// takes one parameter per alternative, named after it (<c>long? px</c> for SET's PX).</item>
+/// takes one struct implementing <c>Redis.IRespArguments</c> (<c>Expiration</c> for SET's EX|PX|EXAT|PXAT|KEEPTTL),
+/// or one parameter per alternative, named after it (<c>long? px</c>; two or more of them give RDS0017).</item>
 /// <item>A multiple argument takes an array, <c>IReadOnlyList&lt;T&gt;</c>, <c>List&lt;T&gt;</c>,
 /// <c>ReadOnlySpan&lt;T&gt;</c> (synchronous only) or one or more single values; a multiple block
 /// takes a collection of tuples, a tuple, or its children flattened (one repetition).</item>
@@ -40,6 +41,7 @@ internal sealed class ArgumentBinder
     private readonly HashSet<string> _pinned;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly HashSet<string> _nullChecks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _requiredChoices = new(StringComparer.Ordinal);
     private readonly bool[] _bound;
     private int _variables;
 
@@ -57,6 +59,9 @@ internal sealed class ArgumentBinder
 
     /// <summary>Parameters (identifiers) to check with ArgumentNullException.ThrowIfNull first.</summary>
     public IEnumerable<string> NullChecks => _parameters.Where(p => _nullChecks.Contains(p.Name)).Select(p => p.Identifier);
+
+    /// <summary>Parameters (identifiers) of required choices (<c>IRespArguments</c>) that must not be <c>default</c>.</summary>
+    public IEnumerable<string> RequiredChoices => _parameters.Where(p => _requiredChoices.Contains(p.Name)).Select(p => p.Identifier);
 
     /// <summary>The plan, or null when the parameters do not match (a diagnostic was added).</summary>
     public WriteNode? Bind()
@@ -332,6 +337,12 @@ internal sealed class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (parameter.Type.Underlying.Shape == TypeShape.Arguments)
+        {
+            if (!BindOption(argument, parameter, output, optional: false)) return false;
+            Consume(parameter);
+            return true;
+        }
         SpecArgument? alternative = argument.Arguments.FirstOrDefault(a => NameMatches(parameter, a));
         if (alternative is null)
         {
@@ -357,9 +368,16 @@ internal sealed class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (parameter.Type.Underlying.Shape == TypeShape.Arguments)
+        {
+            if (!BindOption(argument, parameter, output, optional: true)) return false;
+            Consume(parameter);
+            return true;
+        }
         // One parameter per alternative, each named after it: bool nx, bool xx; long? ex, long? px, bool keepTtl.
         bool any = false;
         var inner = new List<WriteNode>();
+        var flattened = new List<ParameterDeclaration>();
         while (_parameters.FirstOrDefault(p => !IsBound(p) && argument.Arguments.Any(a => NameMatches(p, a))) is { } current)
         {
             SpecArgument alternative = argument.Arguments.First(a => NameMatches(current, a));
@@ -367,7 +385,19 @@ internal sealed class ArgumentBinder
             var one = new List<WriteNode>();
             if (!BindOptional(alternative with { Optional = true }, path + "/" + alternative.Name, current, one, later)) return false;
             inner.Add(Sequence(one));
+            flattened.Add(current);
             any = true;
+        }
+        if (flattened.Count > 1 && OptionTypes.IsValuedChoice(argument))
+        {
+            // Still generated (it compiles and each alternative alone works), but nothing stops a caller from
+            // passing two alternatives, which the server rejects: point at the one-parameter form.
+            OptionType? option = OptionTypes.ForChoice(argument);
+            string instead = option is not null
+                ? $"declare one '{option.ShortName}' parameter instead (e.g. {option.ShortName}.Seconds(60))"
+                : "declare one parameter of a struct implementing Redis.IRespArguments that writes exactly one alternative";
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlattenedChoice, flattened[1].Location ?? _methodLocation,
+                _methodName, string.Join(", ", flattened.Select(f => f.Name)), argument.Name, _command.Name, Describe(argument.Arguments), instead));
         }
         if (!any)
         {
@@ -381,6 +411,42 @@ internal sealed class ArgumentBinder
         // A tokened oneof (TYPE <normal | master>) with one alternative bound: the token goes inside its condition.
         WriteNode only = inner[0];
         output.Add(only is IfNode conditional ? conditional with { Body = WithToken(argument.Token, conditional.Body) } : WithToken(argument.Token, only));
+        return true;
+    }
+
+    // A struct implementing Redis.IRespArguments stands for the whole choice: it writes its own token and
+    // values. A hand-written runtime type must send only tokens of this choice (Expiration, which can send
+    // KEEPTTL, does not fit GETEX); a user's own type is trusted.
+    private bool BindOption(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool optional)
+    {
+        TypeDesc type = parameter.Type;
+        if (OptionTypes.ForType(type.Underlying.DisplayNotNull.Replace("global::", "")) is { } known)
+        {
+            var tokens = new HashSet<string>(argument.Arguments.Select(OptionTypes.Signature), StringComparer.OrdinalIgnoreCase);
+            var foreign = known.Tokens.Where(t => !tokens.Contains(t)).ToList();
+            if (foreign.Count > 0)
+            {
+                string fitting = OptionTypes.ForChoice(argument) is { } right ? $"; use {right.ShortName}" : "";
+                return NotAllowed(parameter, argument, $"{known.ShortName} can send {string.Join(", ", foreign)}, which {_command.Name} does not take here ({Describe(argument.Arguments)}){fitting}");
+            }
+        }
+        string field = Field(parameter);
+        if (type.Shape == TypeShape.Nullable)
+        {
+            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable type");
+            string variable = Variable("v");
+            output.Add(new IfNode($"{field} is not null", $"{field} is {{ }} {variable}", WithToken(argument.Token, new ArgumentsNode(variable)),
+                WithToken(argument.Token, new ArgumentsNode(field + ".GetValueOrDefault()"))));
+            return true;
+        }
+        if (argument.Token is not null)
+        {
+            // The choice's own token (FILTERBY) goes out only with an alternative.
+            output.Add(new IfNode($"{field}.ArgumentCount > 0", $"{field}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(field))));
+            return true;
+        }
+        if (!optional) _requiredChoices.Add(parameter.Name);
+        output.Add(new ArgumentsNode(field));
         return true;
     }
 
@@ -560,6 +626,9 @@ internal sealed class ArgumentBinder
         {
             case ArgumentType.PureToken:
                 return false;
+            case ArgumentType.OneOf when type.Underlying.Shape == TypeShape.Arguments:
+                return OptionTypes.ForType(type.Underlying.DisplayNotNull.Replace("global::", "")) is not { } known
+                    || known.Tokens.All(t => argument.Arguments.Any(a => string.Equals(OptionTypes.Signature(a), t, StringComparison.OrdinalIgnoreCase)));
             case ArgumentType.OneOf:
                 return type.Underlying.Shape == TypeShape.Enum
                     && argument.Arguments.All(a => a.Type == ArgumentType.PureToken)

@@ -107,7 +107,7 @@ internal static class MethodBinder
             if (!Writable(parameter.Type))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, parameter.Location ?? location,
-                    parameter.Name, method.Name, $"'{Short(parameter.Type)}' cannot be written as a command argument (use string, byte[], ReadOnlyMemory<byte>, RedisKey, RedisValue, a number, bool, an enum, a tuple, or an array/IReadOnlyList/ReadOnlySpan of these)"));
+                    parameter.Name, method.Name, $"'{Short(parameter.Type)}' cannot be written as a command argument (use string, byte[], ReadOnlyMemory<byte>, RedisKey, RedisValue, a number, bool, an enum, an option such as Expiration, a tuple, or an array/IReadOnlyList/ReadOnlySpan of these)"));
                 parametersOk = false;
                 continue;
             }
@@ -174,7 +174,8 @@ internal static class MethodBinder
             parser.Result,
             cancellationToken,
             binder.NullChecks.ToEquatableArray(),
-            oblivious);
+            oblivious,
+            RequiredChoices: binder.RequiredChoices.ToEquatableArray());
     }
 
     private static readonly TypeDesc Void = new(TypeShape.Void, "void", "void", Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
@@ -199,6 +200,8 @@ internal static class MethodBinder
         TypeDesc t = type.Underlying;
         if (ArgumentBinder.Collection(t) is { } collection) t = collection.Element.Underlying;
         if (t.Shape == TypeShape.Tuple) return t.Args.All(a => Scalar(a.Underlying));
+        // An option (Expiration) stands alone, for one oneof: never in a collection or a tuple.
+        if (type.Underlying.Shape == TypeShape.Arguments) return true;
         return Scalar(t) || t.Shape == TypeShape.Enum;
     }
 

@@ -154,6 +154,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "When several spec files define the same command, the first file (in AdditionalFiles order) wins.");
 
+    public static readonly DiagnosticDescriptor FlattenedChoice = new(
+        "RDS0017",
+        "One choice declared as several parameters",
+        "Method '{0}' declares parameters {1} for the alternatives of {2} in {3} ({4}), so a caller can pass two and the server rejects the command; {5}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A oneof whose alternatives carry values is one choice: declare it as one parameter whose type can hold only one alternative (Expiration for SET, ExpirationUpdate for GETEX, or your own struct implementing Redis.IRespArguments). The flattened form is still generated.");
+
     public static readonly DiagnosticDescriptor InternalError = new(
         "RDS0099",
         "Generator failure",

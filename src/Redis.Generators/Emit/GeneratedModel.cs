@@ -81,7 +81,8 @@ internal sealed record GeneratedMethod(
     EquatableArray<string> NullChecks,
     bool Oblivious,
     bool SharesCommand = false,
-    HelperSet? Helpers = null);
+    HelperSet? Helpers = null,
+    EquatableArray<string> RequiredChoices = default);
 
 /// <summary>A <c>readonly struct</c> (or <c>readonly ref struct</c>) implementing IRespCommand.</summary>
 internal sealed record CommandStruct(
@@ -101,6 +102,13 @@ internal sealed record TokenNode(string Token) : WriteNode;
 
 /// <summary>One bulk string: <c>writer.WriteBulkString(Expression)</c>, or <c>Expression.WriteTo(writer)</c>.</summary>
 internal sealed record ValueNode(string Expression, bool SelfWriting) : WriteNode;
+
+/// <summary>
+/// An option that writes its own arguments (a <c>Redis.IRespArguments</c> struct such as <c>Expiration</c>):
+/// <c>Expression.ArgumentCount</c> bulks, written by <c>Expression.WriteTo(writer)</c>, both called on the
+/// concrete type so nothing is boxed.
+/// </summary>
+internal sealed record ArgumentsNode(string Expression) : WriteNode;
 
 /// <summary>An enum value written as the token its member names.</summary>
 internal sealed record EnumTokenNode(string Expression, string EnumType, string ParameterName, EquatableArray<EnumToken> Tokens) : WriteNode;

@@ -232,6 +232,11 @@ internal static class SourceEmitter
         w.Line($"public {method.ReturnType} {Id(method.Name)}({parameters})");
         w.Open();
         foreach (string check in method.NullChecks) w.Line($"global::System.ArgumentNullException.ThrowIfNull({check});");
+        // A required choice given default would send no alternative and get a syntax error: refuse it before writing.
+        foreach (string choice in method.RequiredChoices)
+        {
+            w.Line($"if ({choice}.ArgumentCount == 0) throw new global::System.ArgumentException(\"Choose one alternative: the argument is required and default sends none.\", nameof({choice}));");
+        }
         CommandStruct command = method.Command!;
         string arguments = string.Join(", ", command.Fields.Select(f => f.Parameter));
         string create = $"new {command.Name}({arguments})";
@@ -311,6 +316,8 @@ internal static class SourceEmitter
                 return (1, new List<string>());
             case IfElseNode choice:
                 return Count(choice.Then);
+            case ArgumentsNode arguments:
+                return (0, new List<string> { arguments.Expression + ".ArgumentCount" });
             case SequenceNode sequence:
             {
                 int constant = 0;
@@ -359,6 +366,9 @@ internal static class SourceEmitter
                 break;
             case ValueNode value:
                 w.Line(value.SelfWriting ? $"{value.Expression}.WriteTo(writer);" : $"writer.WriteBulkString({value.Expression});");
+                break;
+            case ArgumentsNode arguments:
+                w.Line($"{arguments.Expression}.WriteTo(writer);");
                 break;
             case EnumTokenNode enumToken:
                 w.Line($"writer.WriteBulkString({enumToken.Expression} switch");

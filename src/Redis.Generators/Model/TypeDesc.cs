@@ -39,6 +39,8 @@ internal enum TypeShape
     DateTimeOffset,
     Enum,
     RedisLease,
+    /// <summary>A type implementing <c>Redis.IRespArguments</c>: an option that writes its own arguments (<c>Expiration</c>).</summary>
+    Arguments,
 }
 
 internal enum Nullability
@@ -164,6 +166,7 @@ internal sealed record TypeDesc(
             "Redis.RedisKey" => Make(TypeShape.RedisKey),
             "Redis.RedisValue" => Make(TypeShape.RedisValue),
             "Redis.RedisLease" => Make(TypeShape.RedisLease),
+            _ when named.IsValueType && named.AllInterfaces.Any(i => MetadataName(i) == Spec.OptionTypes.InterfaceName) => Make(TypeShape.Arguments),
             _ => Make(TypeShape.Other),
         };
     }

@@ -34,7 +34,7 @@ internal sealed class SpecMemberBuilder
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
     private int _variables;
 
-    private sealed record Param(string Name, string Type, string? Default, string Doc, bool ParamsCandidate, bool NullCheck);
+    private sealed record Param(string Name, string Type, string? Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -262,6 +262,25 @@ internal sealed class SpecMemberBuilder
         }
         var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
         if (alternatives.Count == 0) return null;
+        // A valued choice with a hand-written runtime type (SET's expiration → Expiration): one parameter
+        // whose default sends nothing, so two alternatives cannot be written together.
+        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
+        {
+            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentBinder.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+            Param p = Add(argument, siblings, option.Display, optional ? "default" : null, doc, optional, name: option.ParameterName);
+            string f = Field(p);
+            if (argument.Token is not null && optional)
+            {
+                // The choice's own token (COMMAND LIST's FILTERBY) goes out only with an alternative.
+                output.Add(new IfNode($"{f}.ArgumentCount > 0", $"{f}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(f))));
+                return p;
+            }
+            AddWithToken(output, argument.Token, new ArgumentsNode(f));
+            if (optional) return p;
+            Param required = p with { RequiredChoice = true };
+            _required[_required.IndexOf(p)] = required;
+            return required;
+        }
         if (argument.Multiple)
         {
             // Repeated choices (CLIENT KILL's filters): each simple alternative once, as an optional parameter; else raw words.
@@ -527,6 +546,7 @@ internal sealed class SpecMemberBuilder
         string syntax = _command.Docs ? (_command.Name + " " + ArgumentBinder.Describe(_command.Arguments)).Trim() : _command.Name + " ...";
         string? deprecation = _command.IsDeprecated ? $"Deprecated since {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? $"; replaced by {Clean(by)}" : "") + "." : null;
         var nullChecks = ordered.Where(p => p.NullCheck).Select(p => p.Name).ToEquatableArray();
+        var requiredChoices = ordered.Where(p => p.RequiredChoice).Select(p => p.Name).ToEquatableArray();
         bool isVoid = resultType.Shape == TypeShape.Void;
 
         SpecMember? sync = null, async = null;
@@ -535,7 +555,7 @@ internal sealed class SpecMemberBuilder
             bool useParams = _optional.Count == 0 && _required.Count > 0 && _required[_required.Count - 1].ParamsCandidate;
             var parameters = ordered.Select((p, i) => new GeneratedParameter(useParams && i == ordered.Count - 1 ? "params " : "", p.Type, p.Name)).ToEquatableArray();
             var method = new GeneratedMethod(name, resultType.Display, parameters, isVoid ? BodyKind.SyncVoid : BodyKind.Sync, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers);
+                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers, RequiredChoices: requiredChoices);
             sync = new SpecMember(Declaration(name, resultType.Display, parameters, variant, reply, syntax), method);
         }
         if (!reserved.Contains(name + "Async"))
@@ -545,7 +565,7 @@ internal sealed class SpecMemberBuilder
                 .Append(new GeneratedParameter("", "global::System.Threading.CancellationToken", "cancellationToken")).ToEquatableArray();
             var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
                 _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, "cancellationToken", nullChecks, false,
-                SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers);
+                SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers, RequiredChoices: requiredChoices);
             async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, syntax), method);
         }
         return (sync, async, typed);
