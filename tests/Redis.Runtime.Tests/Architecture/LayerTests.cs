@@ -58,15 +58,15 @@ public class LayerTests
     [Fact]
     public void Layer_table_names_every_runtime_folder()
     {
-        string root = RuntimeSourceDirectory();
-        string[] folders = [.. RuntimeSources().Select(path => LayerOf(root, path)).Distinct().Order(StringComparer.Ordinal)];
+        string root = SourceDirectory(Runtime);
+        string[] folders = [.. Sources(Runtime).Select(path => LayerOf(root, path)).Distinct().Order(StringComparer.Ordinal)];
         string[] declared = [.. Layers.Select(layer => layer.Folder)];
         Assert.Empty(folders.Except(declared));   // a new folder must be placed in the table
         Assert.Empty(declared.Except(folders));   // and a removed one leaves it
         Assert.Equal(declared.Length, declared.Distinct().Count());
     }
 
-    private static readonly Lazy<IReadOnlyList<LayerReference>> s_references = new(RuntimeReferences);
+    private static readonly Lazy<IReadOnlyList<LayerReference>> s_references = new(() => References(Runtime));
 
     /// <summary>One name in <see cref="File"/> (layer <see cref="FromFolder"/>) that denotes a type or member declared in <see cref="ToFolder"/>.</summary>
     internal sealed record LayerReference(string FromFolder, string File, string FromType, string ToFolder, string ToType)
@@ -74,16 +74,19 @@ public class LayerTests
         public override string ToString() => $"{File}: {FromType} -> {ToFolder}.{ToType}";
     }
 
-    private static string RuntimeSourceDirectory()
+    private const string Runtime = "Redis.Runtime";
+
+    /// <summary>src/<paramref name="project"/> of this repository (the scan can read the generator's folders the same way).</summary>
+    private static string SourceDirectory(string project)
     {
         string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !Directory.Exists(Path.Combine(directory, "src", "Redis.Runtime"))) directory = Path.GetDirectoryName(directory);
-        return Path.Combine(directory ?? throw new InvalidOperationException("src/Redis.Runtime not found above the test directory"), "src", "Redis.Runtime");
+        while (directory is not null && !Directory.Exists(Path.Combine(directory, "src", project))) directory = Path.GetDirectoryName(directory);
+        return Path.Combine(directory ?? throw new InvalidOperationException($"src/{project} not found above the test directory"), "src", project);
     }
 
-    private static IEnumerable<string> RuntimeSources()
+    private static IEnumerable<string> Sources(string project)
     {
-        string root = RuntimeSourceDirectory();
+        string root = SourceDirectory(project);
         return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(path => !Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"));
     }
@@ -96,16 +99,16 @@ public class LayerTests
     }
 
     /// <summary>
-    /// Every name in the runtime's hand-written code that resolves to a type or member declared in another
+    /// Every name in the hand-written code of src/<paramref name="project"/> that resolves to a type or member declared in another
     /// folder. The compilation lacks the generator's output (the generated half of IRedisCommands, regexes):
     /// names that resolve only into it are not seen, and the generated code itself is the Commands layer.
     /// References inside one type (a partial type's parts in different folders calling each other) do not count.
     /// </summary>
-    internal static IReadOnlyList<LayerReference> RuntimeReferences()
+    internal static IReadOnlyList<LayerReference> References(string project)
     {
-        string root = RuntimeSourceDirectory();
+        string root = SourceDirectory(project);
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        SyntaxTree[] trees = [.. RuntimeSources().Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parseOptions, path))];
+        SyntaxTree[] trees = [.. Sources(project).Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parseOptions, path))];
         // The runtime's own usings are implicit (ImplicitUsings); add them as one global-usings tree.
         SyntaxTree globalUsings = CSharpSyntaxTree.ParseText(
             "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; "
@@ -114,7 +117,7 @@ public class LayerTests
         MetadataReference[] references = [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(path => path.Length > 0 && !string.Equals(Path.GetFullPath(path), Path.GetFullPath(runtimeAssembly), StringComparison.Ordinal))
             .Select(path => MetadataReference.CreateFromFile(path))];
-        CSharpCompilation compilation = CSharpCompilation.Create("Redis.Runtime", [.. trees, globalUsings], references,
+        CSharpCompilation compilation = CSharpCompilation.Create(project, [.. trees, globalUsings], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: false));
 
         // Only names the runtime declares can resolve into it; skipping the rest (locals, BCL members) halves the time.
