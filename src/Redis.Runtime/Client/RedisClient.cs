@@ -134,7 +134,7 @@ public sealed partial class RedisClient : IRedisClient
         _pushHandler = options.PushHandler ?? dialOptions.PushHandler;
         _timeoutMs = options.CommandTimeoutMilliseconds;
         _cache = options.Cache is null ? null : new ClientCache(options.Cache);
-        if (_cache is not null) TelemetryRegistry.Add(_cache, TelemetryTarget); // read by the cache counters of RedisTelemetry
+        if (_cache is ClientCache cache) TelemetryRegistry.AddCache(cache, TelemetryTarget, () => { CacheStats s = cache.Stats; return new(s.Hits, s.Misses, s.Invalidations, s.Evictions, s.Entries); }); // read by the cache counters of RedisTelemetry
         _pool = CreatePool(network, address);
         StartStallWatchdog();
     }

@@ -61,7 +61,7 @@ public sealed partial class RedisCluster : IRedisClient
         _clientOptions = options.ToClientOptions();
         _logger = options.Logger;
         _routes = RouteTable.CreateEmpty();
-        TelemetryRegistry.Add(this); // read by the cluster counters of RedisTelemetry
+        TelemetryRegistry.AddCluster(this, () => { ClusterStats s = Stats; return new(s.Moved, s.Asked, s.Retries, s.TopologyRefreshes); }); // read by the cluster counters of RedisTelemetry
         if (options.TopologyRefreshInterval > TimeSpan.Zero)
         {
             _refreshTimer = new Timer(static state => ((RedisCluster)state!).RequestRefresh(), this, options.TopologyRefreshInterval, options.TopologyRefreshInterval);
@@ -154,7 +154,7 @@ public sealed partial class RedisCluster : IRedisClient
         {
             if (_disposed) return [];
             _disposed = true;
-            TelemetryRegistry.Remove(this);
+            TelemetryRegistry.RemoveCluster(this);
             _refreshTimer?.Dispose();
             var all = new List<RedisClient>(_masterClients.Values);
             all.AddRange(_replicaClients.Values);

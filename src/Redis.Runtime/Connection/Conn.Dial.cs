@@ -38,7 +38,7 @@ public sealed partial class Conn
             if (options.UseTls) stream = AuthenticateTls(stream, socket, endpoint, options);
             conn = new Conn(socket, stream, options, endpoint.Description);
             conn.Handshake(options);
-            conn.EnableTelemetry(TelemetryTarget.For(endpoint.Network, endpoint.Host, endpoint.Port, options)); // the handshake is not traced
+            conn.EnableTelemetry(endpoint.Network, endpoint.Host, endpoint.Port, options); // the handshake is not traced
             // Dispose waits for a callback already running, so afterwards the socket is either
             // untouched or abort is visibly cancelled.
             registration.Dispose();
@@ -105,7 +105,7 @@ public sealed partial class Conn
             if (options.UseTls) stream = await AuthenticateTlsAsync(stream, endpoint, options, cancellationToken).ConfigureAwait(false);
             conn = new Conn(socket, stream, options, endpoint.Description);
             await conn.HandshakeAsync(options, cancellationToken).ConfigureAwait(false);
-            conn.EnableTelemetry(TelemetryTarget.For(endpoint.Network, endpoint.Host, endpoint.Port, options));
+            conn.EnableTelemetry(endpoint.Network, endpoint.Host, endpoint.Port, options);
             return conn;
         }
         catch

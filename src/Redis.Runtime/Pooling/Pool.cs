@@ -67,7 +67,7 @@ public sealed class Pool : IDisposable, IAsyncDisposable
     /// <summary>Creates an empty pool; set <see cref="Dial"/> or <see cref="DialAsync"/> before the first <see cref="Get"/>.</summary>
     public Pool()
     {
-        TelemetryRegistry.Add(this); // read by the pool instruments of RedisTelemetry
+        TelemetryRegistry.AddPool(this, () => { PoolStats stats = Stats; return new(stats.IdleCount, stats.ActiveCount, MaxActive, MaxIdle); }); // read by the pool instruments of RedisTelemetry
     }
 
     /// <summary>

@@ -29,7 +29,9 @@ public sealed partial class Conn
     }
 
     /// <summary>Turns tracing on for this connection (after its handshake): its server's attributes.</summary>
-    internal void EnableTelemetry(TelemetryTarget target) => _telemetryTarget = target;
+    // Built here rather than by the dialer so the connection layer never names a telemetry type.
+    internal void EnableTelemetry(string network, string host, int port, DialOptions options)
+        => _telemetryTarget = TelemetryTarget.For(network, host, port, options);
 
     private bool Traced
     {

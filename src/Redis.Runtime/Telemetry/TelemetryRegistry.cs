@@ -7,41 +7,54 @@ namespace Redis;
 /// <summary>
 /// The live pools, client-side caches and cluster clients that the observable instruments read when a
 /// collector asks: registering costs one weak-table entry per object at creation, and nothing is counted
-/// twice on the command path (the instruments read the statistics the objects keep anyway).
+/// twice on the command path (the instruments read the statistics the objects keep anyway). Each object
+/// registers a function that reads its figures, so this layer names none of the types above it.
 /// </summary>
 internal static class TelemetryRegistry
 {
-    private static readonly ConditionalWeakTable<Pool, PoolName> s_pools = new();
-    private static readonly ConditionalWeakTable<ClientCache, TelemetryTarget> s_caches = new();
-    private static readonly ConditionalWeakTable<RedisCluster, object?> s_clusters = new();
+    private static readonly ConditionalWeakTable<object, PoolSource> s_pools = new();
+    private static readonly ConditionalWeakTable<object, CacheSource> s_caches = new();
+    private static readonly ConditionalWeakTable<object, Func<ClusterReading>> s_clusters = new();
     private static int s_poolNumber;
 
-    private sealed class PoolName(string name)
+    /// <summary>What a pool instrument reads: connections idle and active now, and the pool's limits (0: none).</summary>
+    internal readonly record struct PoolReading(int Idle, int Active, int MaxActive, int MaxIdle);
+
+    /// <summary>What a cache instrument reads (the counters of <c>CacheStats</c>).</summary>
+    internal readonly record struct CacheReading(long Hits, long Misses, long Invalidations, long Evictions, long Entries);
+
+    /// <summary>What a cluster instrument reads (the counters of <c>ClusterStats</c>).</summary>
+    internal readonly record struct ClusterReading(long Moved, long Asked, long Retries, long TopologyRefreshes);
+
+    private sealed class PoolSource(string name, Func<PoolReading> read)
     {
         public string Name = name;
+        public readonly Func<PoolReading> Read = read;
     }
 
+    private sealed record CacheSource(TelemetryTarget Target, Func<CacheReading> Read);
+
     /// <summary>Registers a pool under a generated name (<c>pool-N</c>) until <see cref="Name"/> gives it a better one.</summary>
-    public static void Add(Pool pool)
-        => s_pools.AddOrUpdate(pool, new PoolName("pool-" + Interlocked.Increment(ref s_poolNumber).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    public static void AddPool(object pool, Func<PoolReading> read)
+        => s_pools.AddOrUpdate(pool, new PoolSource("pool-" + Interlocked.Increment(ref s_poolNumber).ToString(System.Globalization.CultureInfo.InvariantCulture), read));
 
     /// <summary>Names a pool after the server it dials (<c>host:port</c>, or the socket path).</summary>
-    public static void Name(Pool pool, string name)
+    public static void Name(object pool, string name)
     {
-        if (s_pools.TryGetValue(pool, out PoolName? entry)) entry.Name = name;
+        if (s_pools.TryGetValue(pool, out PoolSource? entry)) entry.Name = name;
     }
 
     /// <summary>A disposed pool reports nothing more.</summary>
-    public static void Remove(Pool pool) => s_pools.Remove(pool);
+    public static void Remove(object pool) => s_pools.Remove(pool);
 
     /// <summary>Registers a client-side cache with the attributes of its client's server.</summary>
-    public static void Add(ClientCache cache, TelemetryTarget target) => s_caches.AddOrUpdate(cache, target);
+    public static void AddCache(object cache, TelemetryTarget target, Func<CacheReading> read) => s_caches.AddOrUpdate(cache, new CacheSource(target, read));
 
     /// <summary>Registers a cluster client.</summary>
-    public static void Add(RedisCluster cluster) => s_clusters.AddOrUpdate(cluster, null);
+    public static void AddCluster(object cluster, Func<ClusterReading> read) => s_clusters.AddOrUpdate(cluster, read);
 
     /// <summary>A disposed cluster client reports nothing more.</summary>
-    public static void Remove(RedisCluster cluster) => s_clusters.Remove(cluster);
+    public static void RemoveCluster(object cluster) => s_clusters.Remove(cluster);
 
     /// <summary>Creates the observable instruments on <paramref name="meter"/>; true when done (a field initializer's value).</summary>
     public static bool CreateObservableInstruments(Meter meter)
@@ -72,11 +85,11 @@ internal static class TelemetryRegistry
     private static IEnumerable<Measurement<long>> ConnectionCounts()
     {
         var measurements = new List<Measurement<long>>();
-        foreach (KeyValuePair<Pool, PoolName> entry in s_pools)
+        foreach (KeyValuePair<object, PoolSource> entry in s_pools)
         {
-            PoolStats stats = entry.Key.Stats;
-            measurements.Add(new(stats.IdleCount, PoolTags(entry.Value.Name, "idle")));
-            measurements.Add(new(stats.ActiveCount - stats.IdleCount, PoolTags(entry.Value.Name, "used")));
+            PoolReading reading = entry.Value.Read();
+            measurements.Add(new(reading.Idle, PoolTags(entry.Value.Name, "idle")));
+            measurements.Add(new(reading.Active - reading.Idle, PoolTags(entry.Value.Name, "used")));
         }
         return measurements;
     }
@@ -84,9 +97,10 @@ internal static class TelemetryRegistry
     private static IEnumerable<Measurement<long>> PoolLimits(bool max)
     {
         var measurements = new List<Measurement<long>>();
-        foreach (KeyValuePair<Pool, PoolName> entry in s_pools)
+        foreach (KeyValuePair<object, PoolSource> entry in s_pools)
         {
-            int value = max ? entry.Key.MaxActive : entry.Key.MaxIdle;
+            PoolReading reading = entry.Value.Read();
+            int value = max ? reading.MaxActive : reading.MaxIdle;
             if (max && value == 0) continue; // unlimited
             measurements.Add(new(value, PoolTags(entry.Value.Name, state: null)));
         }
@@ -107,21 +121,21 @@ internal static class TelemetryRegistry
     private static IEnumerable<Measurement<long>> CacheRequests()
     {
         var measurements = new List<Measurement<long>>();
-        foreach (KeyValuePair<ClientCache, TelemetryTarget> entry in s_caches)
+        foreach (KeyValuePair<object, CacheSource> entry in s_caches)
         {
-            CacheStats stats = entry.Key.Stats;
-            measurements.Add(new(stats.Hits, CacheTags(entry.Value, "hit")));
-            measurements.Add(new(stats.Misses, CacheTags(entry.Value, "miss")));
+            CacheReading reading = entry.Value.Read();
+            measurements.Add(new(reading.Hits, CacheTags(entry.Value.Target, "hit")));
+            measurements.Add(new(reading.Misses, CacheTags(entry.Value.Target, "miss")));
         }
         return measurements;
     }
 
-    private static IEnumerable<Measurement<long>> CacheValues(Func<CacheStats, long> value)
+    private static IEnumerable<Measurement<long>> CacheValues(Func<CacheReading, long> value)
     {
         var measurements = new List<Measurement<long>>();
-        foreach (KeyValuePair<ClientCache, TelemetryTarget> entry in s_caches)
+        foreach (KeyValuePair<object, CacheSource> entry in s_caches)
         {
-            measurements.Add(new(value(entry.Key.Stats), CacheTags(entry.Value, result: null)));
+            measurements.Add(new(value(entry.Value.Read()), CacheTags(entry.Value.Target, result: null)));
         }
         return measurements;
     }
@@ -137,21 +151,21 @@ internal static class TelemetryRegistry
     private static IEnumerable<Measurement<long>> ClusterRedirects()
     {
         var measurements = new List<Measurement<long>>();
-        foreach (KeyValuePair<RedisCluster, object?> entry in s_clusters)
+        foreach (KeyValuePair<object, Func<ClusterReading>> entry in s_clusters)
         {
-            ClusterStats stats = entry.Key.Stats;
+            ClusterReading stats = entry.Value();
             measurements.Add(new(stats.Moved, ClusterTags("moved")));
             measurements.Add(new(stats.Asked, ClusterTags("ask")));
         }
         return measurements;
     }
 
-    private static IEnumerable<Measurement<long>> ClusterValues(Func<ClusterStats, long> value)
+    private static IEnumerable<Measurement<long>> ClusterValues(Func<ClusterReading, long> value)
     {
         var measurements = new List<Measurement<long>>();
-        foreach (KeyValuePair<RedisCluster, object?> entry in s_clusters)
+        foreach (KeyValuePair<object, Func<ClusterReading>> entry in s_clusters)
         {
-            measurements.Add(new(value(entry.Key.Stats), ClusterTags(redirect: null)));
+            measurements.Add(new(value(entry.Value()), ClusterTags(redirect: null)));
         }
         return measurements;
     }
