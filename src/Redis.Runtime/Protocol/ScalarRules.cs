@@ -121,7 +121,7 @@ internal static class ScalarRules
                 value = negative ? double.NegativeInfinity : double.PositiveInfinity;
                 return Fault.None;
             }
-            if (Ascii.EqualsIgnoreCase(body[..3], "nan"u8) && IsNanPayload(body[3..]))
+            if (body.Length >= 3 && Ascii.EqualsIgnoreCase(body[..3], "nan"u8) && IsNanPayload(body[3..]))
             {
                 value = double.NaN;
                 return Fault.None;
