@@ -200,7 +200,7 @@ public sealed class RespDecoder : IDisposable
                 return false;
             }
             _frameLength = length;
-            if (!_scanner.StreamedSizes.IsEmpty) RewriteStreamed();
+            if (_scanner.HasStreamedParts) RewriteStreamed();
         }
         frame = _counted is null ? _buffer.AsSpan(_start, _frameLength) : _counted.AsSpan(0, _countedLength);
         return true;

@@ -9,7 +9,9 @@ namespace Redis;
 /// either as an object tree (<see cref="ReadObject"/>) or straight into typed values
 /// (<see cref="ReadInt64"/>, <see cref="ReadString"/>, <see cref="ReadAggregateHeader"/>...) without
 /// boxing or building a tree. Attributes are skipped. An error reply read by a typed method is
-/// thrown as <see cref="RedisServerException"/>.
+/// thrown as <see cref="RedisServerException"/>. Scalars convert by the rules of <see cref="ScalarRules"/>,
+/// the same as the <see cref="Reply"/> helpers'. RESP3 streamed replies reach it in their counted form
+/// (<see cref="RespDecoder"/> rewrites them), so it reads only counted headers.
 /// </summary>
 public ref struct RespReader
 {

@@ -56,6 +56,9 @@ internal sealed class RespScanner
     /// </summary>
     public ReadOnlySpan<int> StreamedSizes => _sizes.AsSpan(0, _sizeCount);
 
+    /// <summary>After <see cref="TryScan"/> returned true: whether the reply has streamed parts (see <see cref="StreamedSizes"/>).</summary>
+    public bool HasStreamedParts => _sizeCount > 0;
+
     /// <summary>After <see cref="TryScan"/> returns false: the total bytes the reply needs at least (0 when unknown).</summary>
     public int BytesNeeded { get; private set; }
 

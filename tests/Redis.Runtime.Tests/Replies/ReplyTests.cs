@@ -14,11 +14,6 @@ public class ReplyTests
 
     private static object?[] A(params object?[] values) => values;
 
-    private static string?[] S(params string?[] values) => values;
-
-    /// <summary>An array of one element (<c>A(array)</c> would pass the array itself as the params array).</summary>
-    private static object?[] One(object? element) => [element];
-
     private static KeyValuePair<object?, object?>[] M(params (object? Key, object? Value)[] pairs)
     {
         var map = new KeyValuePair<object?, object?>[pairs.Length];
