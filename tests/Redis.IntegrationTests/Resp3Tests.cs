@@ -76,6 +76,25 @@ public class Resp3Tests(ServerFixture fixture)
         Assert.Equal(1L, Assert.Single(map).Value);
     }
 
+    // Redis before 7.2 writes a RESP3 NaN as libc prints it (",-nan" for 0/0 with glibc): it must read as NaN,
+    // by Do, Reply.Double and the typed reader alike, and leave the connection usable.
+    [SkippableTheory, MemberData(nameof(Modes))]
+    [Trait("Server", "RedisOnly")]
+    public async Task LuaNaNAndInfinityDoubles_ReadAsDoubles_WhateverSpellingTheServerUses(bool useAsync)
+    {
+        await using IConn c = await Dial3(useAsync);
+        DedicatedServer.RequireRealRedis(fixture.Server, "RESP3 Lua type conversions (redis.setresp)");
+        Assert.True(double.IsNaN(Assert.IsType<double>(await c.Do(useAsync, "EVAL", "redis.setresp(3); return {double=0/0}", 0))));
+        Assert.True(double.IsNaN(Reply.Double(await c.Do(useAsync, "EVAL", "redis.setresp(3); return {double=-(0/0)}", 0))));
+        Assert.Equal(double.PositiveInfinity, await c.Do(useAsync, "EVAL", "redis.setresp(3); return {double=1/0}", 0));
+        Assert.Equal(double.NegativeInfinity, await c.Do(useAsync, "EVAL", "redis.setresp(3); return {double=-1/0}", 0));
+        var typed = c.Commands();
+        Assert.True(double.IsNaN(useAsync
+            ? Reply.Double(await typed.EvalAsync("redis.setresp(3); return {double=0/0}"))
+            : Reply.Double(typed.Eval("redis.setresp(3); return {double=0/0}"))));
+        Assert.Equal("PONG", await c.Do(useAsync, "PING"));
+    }
+
     [Theory, MemberData(nameof(Modes))]
     public async Task ErrorReply_IsThrownAndTheConnectionStaysUsable(bool useAsync)
     {

@@ -27,6 +27,12 @@ namespace Redis;
 /// buffer path, which grows only with the bytes received). The limits apply unchanged: a bulk longer than
 /// <see cref="RespLimits.MaxBulkLength"/> or <see cref="RespLimits.MaxBufferedBytes"/> is refused when its
 /// header is scanned, and a payload not followed by <c>\r\n</c> is a <see cref="RedisProtocolException"/>.</para>
+/// <para>RESP3 streamed replies (a string <c>$?</c> sent in <c>;</c> chunks, an aggregate <c>*?</c>, <c>~?</c>,
+/// <c>%?</c> or <c>|?</c> ended by <c>.</c>) are validated under the same limits as counted ones (a streamed
+/// string's total length against <see cref="RespLimits.MaxBulkLength"/>, a streamed aggregate's elements against
+/// <see cref="RespLimits.MaxAggregateLength"/>, and each streamed aggregate is a level of
+/// <see cref="RespLimits.MaxDepth"/>) and handed out by <see cref="TryReadFrame"/> in their counted form, so they
+/// read exactly as the counted replies with the same content.</para>
 /// </remarks>
 public sealed class RespDecoder : IDisposable
 {
@@ -55,6 +61,8 @@ public sealed class RespDecoder : IDisposable
     private int _smallReplies;             // replies in a row that needed under a quarter of a large buffer
     private DetachedBulk? _bulk;           // reused holder of a bulk read outside the buffer
     private bool _bulkActive;              // the reply being read is _bulk
+    private byte[]? _counted;              // the counted form of a reply with RESP3 streamed parts (see StreamedReply)
+    private int _countedLength;
 
     /// <summary>Creates a decoder with the given limits (<see cref="RespLimits.Default"/> when null).</summary>
     public RespDecoder(RespLimits? limits = null, int initialCapacity = 16 * 1024)
@@ -192,16 +200,39 @@ public sealed class RespDecoder : IDisposable
                 return false;
             }
             _frameLength = length;
+            if (_scanner.HasStreamedParts) RewriteStreamed();
         }
-        frame = _buffer.AsSpan(_start, _frameLength);
+        frame = _counted is null ? _buffer.AsSpan(_start, _frameLength) : _counted.AsSpan(0, _countedLength);
         return true;
+    }
+
+    // A reply with streamed parts is handed out in its counted form (a copy), so every reader downstream
+    // sees one encoding; the copy lives until Consume. Streamed replies are rare: the usual reply pays
+    // one check of the scanner's list of streamed sizes.
+    private void RewriteStreamed()
+    {
+        ReadOnlySpan<int> sizes = _scanner.StreamedSizes;
+        long max = StreamedReply.MaxLength(_frameLength, sizes.Length);
+        if (max > Array.MaxLength) throw RespScanner.Error("a streamed reply too long to rewrite");
+        byte[] counted = max <= RetainedCapacity ? ArrayPool<byte>.Shared.Rent((int)max) : GC.AllocateUninitializedArray<byte>((int)max);
+        _countedLength = StreamedReply.Normalize(_buffer.AsSpan(_start, _frameLength), sizes, counted);
+        _counted = counted;
+    }
+
+    private void ReleaseCounted()
+    {
+        if (_counted is null) return;
+        Release(_counted);
+        _counted = null;
     }
 
     /// <summary>Drops the reply returned by <see cref="TryReadFrame"/>.</summary>
     public void Consume(int length)
     {
-        if (length != _frameLength) throw new InvalidOperationException("Consume must be given the length of the frame just read.");
+        if (length != (_counted is null ? _frameLength : _countedLength)) throw new InvalidOperationException("Consume must be given the length of the frame just read.");
+        length = _frameLength;
         _frameLength = -1;
+        ReleaseCounted();
         if (_bulkActive)
         {
             // The payload was read outside the buffer; only its trailing \r\n is in it.
@@ -320,6 +351,7 @@ public sealed class RespDecoder : IDisposable
         }
         _start = _end = 0;
         _frameLength = -1;
+        ReleaseCounted();
         _scanner.Reset();
     }
 
@@ -331,6 +363,7 @@ public sealed class RespDecoder : IDisposable
             _bulkActive = false;
             _bulk!.Release();
         }
+        ReleaseCounted();
         byte[] buffer = _buffer;
         _buffer = [];
         _start = _end = 0;

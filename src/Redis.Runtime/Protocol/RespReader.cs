@@ -9,7 +9,9 @@ namespace Redis;
 /// either as an object tree (<see cref="ReadObject"/>) or straight into typed values
 /// (<see cref="ReadInt64"/>, <see cref="ReadString"/>, <see cref="ReadAggregateHeader"/>...) without
 /// boxing or building a tree. Attributes are skipped. An error reply read by a typed method is
-/// thrown as <see cref="RedisServerException"/>.
+/// thrown as <see cref="RedisServerException"/>. Scalars convert by the rules of <see cref="ScalarRules"/>,
+/// the same as the <see cref="Reply"/> helpers'. RESP3 streamed replies reach it in their counted form
+/// (<see cref="RespDecoder"/> rewrites them), so it reads only counted headers.
 /// </summary>
 public ref struct RespReader
 {
@@ -98,7 +100,7 @@ public ref struct RespReader
             case RespType.Boolean:
                 return line[0] == (byte)'t' ? BoxedTrue : BoxedFalse;
             case RespType.BigNumber:
-                return BigInteger.Parse(Encoding.ASCII.GetString(line), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                return ScalarRules.ParseBigNumber(line);
             case RespType.Array:
             case RespType.Set:
             {
@@ -132,8 +134,9 @@ public ref struct RespReader
     }
 
     /// <summary>
-    /// Reads an integer reply; also accepts a bulk or simple string holding an integer, a RESP3
-    /// boolean (1/0) and an integral RESP3 double. Nil throws <see cref="RedisNilException"/>.
+    /// Reads an integer by the rules of <see cref="ScalarRules"/> (the same as <see cref="Reply.Int64"/>): an
+    /// integer reply, text of an optionally signed integer, an integral RESP3 double, a RESP3 boolean (1/0)
+    /// or a big number in range. Nil throws <see cref="RedisNilException"/>; any other value a <see cref="RedisException"/>.
     /// </summary>
     public long ReadInt64()
     {
@@ -147,26 +150,67 @@ public ref struct RespReader
             case RespType.Double:
             {
                 double d = RespScanner.ParseDouble(ReadLine());
-                if (d == Math.Floor(d) && d >= long.MinValue && d < 9.2233720368547758E18) return (long)d;
-                throw new RedisException($"Cannot convert the double reply {d.ToString(CultureInfo.InvariantCulture)} to an integer.");
+                ScalarRules.Fault fault = ScalarRules.TryToInt64(d, out long value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "an integer", ScalarRules.FormatDouble(d));
+            }
+            case RespType.BigNumber:
+            {
+                ReadOnlySpan<byte> line = ReadLine();
+                ScalarRules.Fault fault = ScalarRules.TryToInt64(ScalarRules.ParseBigNumber(line), out long value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "an integer", line);
             }
             default:
             {
                 ReadOnlySpan<byte> text = ReadTextOrThrow(type, "an integer", out bool isNull);
                 if (isNull) throw new RedisNilException();
-                try
-                {
-                    return RespScanner.ParseInteger(text);
-                }
-                catch (RedisProtocolException)
-                {
-                    throw new RedisException($"Cannot convert the reply \"{Preview(text)}\" to an integer.");
-                }
+                ScalarRules.Fault fault = ScalarRules.TryParseInt64(text, out long value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "an integer", text);
             }
         }
     }
 
-    /// <summary>Reads a RESP3 double, an integer, or a bulk/simple string holding a number (<c>inf</c>, <c>-inf</c>, <c>nan</c> too). Nil throws <see cref="RedisNilException"/>.</summary>
+    /// <summary>Reads an unsigned integer by the rules of <see cref="ScalarRules"/> (as <see cref="Reply.UInt64"/>; a negative value is out of range).</summary>
+    internal ulong ReadUInt64()
+    {
+        RespType type = PeekType();
+        switch (type)
+        {
+            case RespType.Double:
+            {
+                double d = RespScanner.ParseDouble(ReadLine());
+                ScalarRules.Fault fault = ScalarRules.TryToUInt64(d, out ulong value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "an integer", ScalarRules.FormatDouble(d));
+            }
+            case RespType.BigNumber:
+            {
+                ReadOnlySpan<byte> line = ReadLine();
+                BigInteger big = ScalarRules.ParseBigNumber(line);
+                return big.Sign >= 0 && big <= ulong.MaxValue ? (ulong)big : throw Mismatch(ScalarRules.Fault.Range, "an integer", line);
+            }
+            case RespType.Integer:
+            case RespType.Boolean:
+            {
+                int save = _position;
+                long value = ReadInt64();
+                if (value >= 0) return (ulong)value;
+                _position = save;
+                throw Mismatch(ScalarRules.Fault.Range, "an integer", ReadLine());
+            }
+            default:
+            {
+                ReadOnlySpan<byte> text = ReadTextOrThrow(type, "an integer", out bool isNull);
+                if (isNull) throw new RedisNilException();
+                ScalarRules.Fault fault = ScalarRules.TryParseUInt64(text, out ulong value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "an integer", text);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a double by the rules of <see cref="ScalarRules"/> (the same as <see cref="Reply.Double"/>): a RESP3
+    /// double, an integer, a RESP3 boolean (1/0), a big number, or text of a decimal number or of
+    /// <c>inf</c>, <c>infinity</c>, <c>nan</c> in any case with an optional sign. Nil throws <see cref="RedisNilException"/>.
+    /// </summary>
     public double ReadDouble()
     {
         RespType type = PeekType();
@@ -176,23 +220,29 @@ public ref struct RespReader
                 return RespScanner.ParseDouble(ReadLine());
             case RespType.Integer:
                 return RespScanner.ParseInteger(ReadLine());
+            case RespType.Boolean:
+                return ReadLine()[0] == (byte)'t' ? 1 : 0;
+            case RespType.BigNumber:
+            {
+                ReadOnlySpan<byte> line = ReadLine();
+                ScalarRules.Fault fault = ScalarRules.TryToDouble(ScalarRules.ParseBigNumber(line), out double value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "a number", line);
+            }
             default:
             {
                 ReadOnlySpan<byte> text = ReadTextOrThrow(type, "a double", out bool isNull);
                 if (isNull) throw new RedisNilException();
-                try
-                {
-                    return RespScanner.ParseDouble(text);
-                }
-                catch (RedisProtocolException)
-                {
-                    throw new RedisException($"Cannot convert the reply \"{Preview(text)}\" to a double.");
-                }
+                ScalarRules.Fault fault = ScalarRules.TryParseDouble(text, out double value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "a number", text);
             }
         }
     }
 
-    /// <summary>Reads a RESP3 boolean, or an integer (non-zero is true). Nil throws <see cref="RedisNilException"/>.</summary>
+    /// <summary>
+    /// Reads a boolean by the rules of <see cref="ScalarRules"/> (the same as <see cref="Reply.Bool"/>): a RESP3
+    /// boolean, an integer or big number (true when not 0), or text <c>1 t T true TRUE True OK</c> /
+    /// <c>0 f F false FALSE False</c>. Nil throws <see cref="RedisNilException"/>.
+    /// </summary>
     public bool ReadBoolean()
     {
         RespType type = PeekType();
@@ -202,16 +252,20 @@ public ref struct RespReader
                 return ReadLine()[0] == (byte)'t';
             case RespType.Integer:
                 return RespScanner.ParseInteger(ReadLine()) != 0;
+            case RespType.BigNumber:
+                return !ScalarRules.ParseBigNumber(ReadLine()).IsZero;
             default:
                 ReadOnlySpan<byte> text = ReadTextOrThrow(type, "a boolean", out bool isNull);
                 if (isNull) throw new RedisNilException();
-                if (text.SequenceEqual("1"u8) || text.SequenceEqual("OK"u8)) return true;
-                if (text.SequenceEqual("0"u8)) return false;
-                throw new RedisException($"Cannot convert the reply \"{Preview(text)}\" to a boolean.");
+                ScalarRules.Fault fault = ScalarRules.TryParseBoolean(text, out bool value);
+                return fault == ScalarRules.Fault.None ? value : throw Mismatch(fault, "a boolean", text);
         }
     }
 
-    /// <summary>Reads a bulk, simple or verbatim string as UTF-8 text (numbers are formatted invariantly); nil gives <see langword="null"/>.</summary>
+    /// <summary>
+    /// Reads a bulk, simple or verbatim string as UTF-8 text; an integer, double, big number or RESP3 boolean
+    /// is formatted by the rules of <see cref="ScalarRules"/> (the same as <see cref="Reply.String"/>); nil gives <see langword="null"/>.
+    /// </summary>
     public string? ReadString()
     {
         RespType type = PeekType();
@@ -220,10 +274,11 @@ public ref struct RespReader
             case RespType.Integer:
                 return RespScanner.ParseInteger(ReadLine()).ToString(CultureInfo.InvariantCulture);
             case RespType.Double:
-                return RespScanner.ParseDouble(ReadLine()).ToString("R", CultureInfo.InvariantCulture);
+                return ScalarRules.FormatDouble(RespScanner.ParseDouble(ReadLine()));
             case RespType.BigNumber:
+                return ScalarRules.ParseBigNumber(ReadLine()).ToString(CultureInfo.InvariantCulture);
             case RespType.Boolean:
-                return Encoding.ASCII.GetString(ReadLine());
+                return ScalarRules.FormatBoolean(ReadLine()[0] == (byte)'t');
             case RespType.SimpleString:
             {
                 ReadOnlySpan<byte> line = ReadLine();
@@ -237,25 +292,38 @@ public ref struct RespReader
         }
     }
 
-    /// <summary>Reads a bulk, simple or verbatim string as a new byte array; nil gives <see langword="null"/>.</summary>
+    /// <summary>Reads a string as a new byte array (a number or boolean as the UTF-8 of <see cref="ReadString"/>); nil gives <see langword="null"/>.</summary>
     public byte[]? ReadBytes()
     {
         if (_detached is not null && TryTakeDetachedBulk(out DetachedBulk? bulk)) return bulk.TakeArray();
-        ReadOnlySpan<byte> text = ReadTextOrThrow(PeekType(), "bytes", out bool isNull);
+        RespType type = PeekType();
+        if (IsNonTextScalar(type)) return Encoding.UTF8.GetBytes(ReadString()!);
+        ReadOnlySpan<byte> text = ReadTextOrThrow(type, "bytes", out bool isNull);
         return isNull ? null : text.ToArray();
     }
 
     /// <summary>
-    /// Reads a bulk, simple or verbatim string into a <see cref="RedisLease"/> (an array rented from the
-    /// shared pool; the caller disposes it); nil gives <see langword="null"/>. A large bulk that the
-    /// connection read straight into a pooled array is handed over without a copy.
+    /// Reads a string into a <see cref="RedisLease"/> (an array rented from the shared pool; the caller
+    /// disposes it); a number or boolean as the UTF-8 of <see cref="ReadString"/>; nil gives <see langword="null"/>.
+    /// A large bulk that the connection read straight into a pooled array is handed over without a copy.
     /// </summary>
     public RedisLease? ReadLease()
     {
         if (_detached is not null && TryTakeDetachedBulk(out DetachedBulk? bulk)) return bulk.TakeLease();
-        ReadOnlySpan<byte> text = ReadTextOrThrow(PeekType(), "bytes", out bool isNull);
+        RespType type = PeekType();
+        if (IsNonTextScalar(type)) return RedisLease.Copy(Encoding.UTF8.GetBytes(ReadString()!));
+        ReadOnlySpan<byte> text = ReadTextOrThrow(type, "bytes", out bool isNull);
         return isNull ? null : RedisLease.Copy(text);
     }
+
+    private static bool IsNonTextScalar(RespType type)
+        => type is RespType.Integer or RespType.Double or RespType.BigNumber or RespType.Boolean;
+
+    private static RedisException Mismatch(ScalarRules.Fault fault, string wanted, ReadOnlySpan<byte> text)
+        => new($"The reply {ScalarRules.Explain(fault, wanted, text)}.");
+
+    private static RedisException Mismatch(ScalarRules.Fault fault, string wanted, string shown)
+        => new($"The reply {ScalarRules.Explain(fault, wanted, shown)}.");
 
     // The next value is the bulk whose payload was read outside the buffer: consume its header and return it.
     private bool TryTakeDetachedBulk([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DetachedBulk? bulk)
@@ -436,7 +504,4 @@ public ref struct RespReader
         _position += length + 2;
         return payload;
     }
-
-    private static string Preview(ReadOnlySpan<byte> text)
-        => Encoding.UTF8.GetString(text.Length > 32 ? text[..32] : text) + (text.Length > 32 ? "..." : string.Empty);
 }

@@ -16,19 +16,48 @@ namespace Redis;
 /// </remarks>
 internal sealed class RespScanner
 {
+    // What each open level of the stack is. A counted aggregate owes _remaining values; a streamed one
+    // (RESP3 "*?", "~?", "%?", "|?") has received _remaining values and ends at ".", a streamed string
+    // ("$?") takes only ";" chunks and ends at ";0". AfterAttribute marks a streamed aggregate whose last
+    // element was an attribute: the value it annotates must follow before ".".
+    private const byte Counted = 0;
+    private const byte Attribute = 1;
+    private const byte StreamedFirst = 2;
+    private const byte Streamed = 2;
+    private const byte StreamedPairs = 3;
+    private const byte StreamedAttribute = 4;
+    private const byte AfterAttribute = 0x40;
+
     private readonly RespLimits _limits;
-    private readonly int[] _remaining;      // elements still owed by each open aggregate
-    private readonly bool[] _isAttribute;   // an attribute does not count as a value of its parent
+    private readonly int[] _remaining;      // elements still owed by (or, streamed, received by) each open aggregate
+    private readonly byte[] _kind;          // Counted, Attribute or a streamed kind, per level
+    private readonly int[] _slot;           // a streamed level's index in _sizes
     private int _depth;
     private int _scanned;                   // offset after the last fully scanned element
     private int _lineSearchFrom;            // where to resume looking for '\n' in a long line
+    private bool _inStreamedString;         // between "$?" and ";0": only chunks may follow
+    private long _streamedStringLength;     // the bytes of the open streamed string so far
+    private int _streamedStringSlot;
+    private int[] _sizes = [];              // per streamed header, in order: its element count (pairs for maps) or string length
+    private int _sizeCount;
 
     public RespScanner(RespLimits limits)
     {
         _limits = limits;
         _remaining = new int[limits.MaxDepth];
-        _isAttribute = new bool[limits.MaxDepth];
+        _kind = new byte[limits.MaxDepth];
+        _slot = new int[limits.MaxDepth];
     }
+
+    /// <summary>
+    /// After <see cref="TryScan"/> returned true: the sizes of the streamed strings and aggregates in the
+    /// reply, in the order of their headers (an aggregate's element count, pairs for a map or attribute; a
+    /// string's length); empty for a reply without streamed parts, the usual case. Valid until the next scan.
+    /// </summary>
+    public ReadOnlySpan<int> StreamedSizes => _sizes.AsSpan(0, _sizeCount);
+
+    /// <summary>After <see cref="TryScan"/> returned true: whether the reply has streamed parts (see <see cref="StreamedSizes"/>).</summary>
+    public bool HasStreamedParts => _sizeCount > 0;
 
     /// <summary>After <see cref="TryScan"/> returns false: the total bytes the reply needs at least (0 when unknown).</summary>
     public int BytesNeeded { get; private set; }
@@ -46,9 +75,17 @@ internal sealed class RespScanner
     /// <summary>Forgets a partial scan.</summary>
     public void Reset()
     {
+        ResetPosition();
+        _sizeCount = 0;
+    }
+
+    // Forgets the position, but not the streamed sizes of a reply just completed (the decoder reads them).
+    private void ResetPosition()
+    {
         _depth = 0;
         _scanned = 0;
         _lineSearchFrom = 0;
+        _inStreamedString = false;
         BytesNeeded = 0;
         PendingBulkLength = -1;
     }
@@ -61,6 +98,7 @@ internal sealed class RespScanner
     public bool TryScan(ReadOnlySpan<byte> buffer, out int length)
     {
         int pos = _scanned;
+        if (pos == 0 && _depth == 0) _sizeCount = 0; // a new reply
         while (true)
         {
             if (pos >= buffer.Length)
@@ -94,6 +132,10 @@ internal sealed class RespScanner
             ReadOnlySpan<byte> line = buffer[(pos + 1)..(newline - 1)];
             int next = newline + 1;
             bool completesValue = true;
+            if (_inStreamedString && type != (byte)';')
+            {
+                throw Error("a streamed string ($?) must continue with a chunk (;<length>)");
+            }
 
             switch (type)
             {
@@ -107,6 +149,14 @@ internal sealed class RespScanner
                 case (byte)'!':
                 case (byte)'=':
                 {
+                    if (line.Length == 1 && line[0] == (byte)'?' && type == (byte)'$')
+                    {
+                        _inStreamedString = true;
+                        _streamedStringLength = 0;
+                        _streamedStringSlot = AddSize();
+                        completesValue = false;
+                        break;
+                    }
                     long len = ParseLength(line, allowNull: type == (byte)'$');
                     if (len >= 0)
                     {
@@ -145,6 +195,12 @@ internal sealed class RespScanner
                 case (byte)'%':
                 case (byte)'|':
                 {
+                    if (line.Length == 1 && line[0] == (byte)'?' && type != (byte)'>')
+                    {
+                        OpenStreamedAggregate(type);
+                        completesValue = false;
+                        break;
+                    }
                     long count = ParseLength(line, allowNull: type == (byte)'*');
                     if (count > _limits.MaxAggregateLength)
                     {
@@ -166,16 +222,47 @@ internal sealed class RespScanner
                             throw Error($"replies nested deeper than the limit of {_limits.MaxDepth}");
                         }
                         _remaining[_depth] = elements;
-                        _isAttribute[_depth] = attribute;
+                        _kind[_depth] = attribute ? Attribute : Counted;
                         _depth++;
                         completesValue = false;
                     }
                     else if (attribute)
                     {
                         completesValue = false; // an empty attribute: the real value follows
+                        AttributeEnded();
                     }
                     break;
                 }
+                case (byte)';':
+                {
+                    if (!_inStreamedString) throw Error("a string chunk (;) outside a streamed string ($?)");
+                    long len = ParseLength(line, allowNull: false);
+                    if (len == 0)
+                    {
+                        _inStreamedString = false;
+                        _sizes[_streamedStringSlot] = (int)_streamedStringLength;
+                        break; // the string is complete: a value
+                    }
+                    if (_streamedStringLength + len > _limits.MaxBulkLength)
+                    {
+                        throw Error($"streamed string length {_streamedStringLength + len} exceeds the limit of {_limits.MaxBulkLength} bytes");
+                    }
+                    long end = next + len + 2;
+                    if (end > buffer.Length) return NeedMore(pos, end, out length);
+                    int payloadEnd = next + (int)len;
+                    if (buffer[payloadEnd] != (byte)'\r' || buffer[payloadEnd + 1] != (byte)'\n')
+                    {
+                        throw Error("bad string chunk format (payload not followed by \\r\\n)");
+                    }
+                    _streamedStringLength += len;
+                    next = payloadEnd + 2;
+                    completesValue = false;
+                    break;
+                }
+                case (byte)'.':
+                    if (line.Length != 0) throw Error("bad end of a streamed aggregate (expected \".\\r\\n\")");
+                    completesValue = CloseStreamedAggregate();
+                    break;
                 case (byte)'_':
                     if (line.Length != 0) throw Error("bad null reply (expected \"_\\r\\n\")");
                     break;
@@ -199,7 +286,7 @@ internal sealed class RespScanner
             if (completesValue && CompleteValue())
             {
                 length = pos;
-                Reset();
+                ResetPosition();
                 return true;
             }
             _scanned = pos;
@@ -213,11 +300,86 @@ internal sealed class RespScanner
         while (_depth > 0)
         {
             int top = _depth - 1;
+            byte kind = _kind[top];
+            if (kind >= StreamedFirst)
+            {
+                // A streamed aggregate: count the value against the same limit as a counted one.
+                long max = (kind & ~AfterAttribute) == Streamed ? _limits.MaxAggregateLength : 2L * _limits.MaxAggregateLength;
+                if (++_remaining[top] > max || _remaining[top] < 0)
+                {
+                    throw Error($"streamed aggregate length exceeds the limit of {_limits.MaxAggregateLength}");
+                }
+                _kind[top] = (byte)(kind & ~AfterAttribute);
+                return false;
+            }
             if (--_remaining[top] > 0) return false;
             _depth--;
-            if (_isAttribute[top]) return false; // the attribute is done; the value it annotates follows
+            if (kind == Attribute)
+            {
+                AttributeEnded();
+                return false; // the attribute is done; the value it annotates follows
+            }
         }
         return true;
+    }
+
+    // An attribute ended inside a streamed aggregate: "." may not come before the value it annotates.
+    private void AttributeEnded()
+    {
+        if (_depth > 0 && _kind[_depth - 1] >= StreamedFirst) _kind[_depth - 1] |= AfterAttribute;
+    }
+
+    private void OpenStreamedAggregate(byte type)
+    {
+        if (_depth >= _limits.MaxDepth)
+        {
+            throw Error($"replies nested deeper than the limit of {_limits.MaxDepth}");
+        }
+        _remaining[_depth] = 0;
+        _kind[_depth] = type switch
+        {
+            (byte)'%' => StreamedPairs,
+            (byte)'|' => StreamedAttribute,
+            _ => Streamed,
+        };
+        _slot[_depth] = AddSize();
+        _depth++;
+    }
+
+    // "." closes the innermost streamed aggregate; returns true when that completes a value (not an attribute).
+    private bool CloseStreamedAggregate()
+    {
+        int top = _depth - 1;
+        if (top < 0 || _kind[top] < StreamedFirst)
+        {
+            throw Error("an end marker (.) outside a streamed aggregate");
+        }
+        byte kind = _kind[top];
+        if ((kind & AfterAttribute) != 0)
+        {
+            throw Error("an attribute at the end of a streamed aggregate annotates no value");
+        }
+        int count = _remaining[top];
+        if (kind != Streamed)
+        {
+            if (count % 2 != 0) throw Error("a streamed map or attribute ended after a key without its value");
+            count /= 2;
+        }
+        _sizes[_slot[top]] = count;
+        _depth--;
+        if (kind == StreamedAttribute)
+        {
+            AttributeEnded();
+            return false;
+        }
+        return true;
+    }
+
+    // Reserves the next entry of _sizes for a streamed header (filled in when it ends).
+    private int AddSize()
+    {
+        if (_sizeCount == _sizes.Length) Array.Resize(ref _sizes, Math.Max(8, _sizes.Length * 2));
+        return _sizeCount++;
     }
 
     private bool NeedMore(int resumeAt, long needed, out int length)
@@ -237,7 +399,7 @@ internal sealed class RespScanner
     {
         if (line.Length == 0) throw Error("malformed integer (empty)");
         bool negative = line[0] == (byte)'-';
-        ReadOnlySpan<byte> digits = negative ? line[1..] : line;
+        ReadOnlySpan<byte> digits = negative || line[0] == (byte)'+' ? line[1..] : line;
         if (digits.Length == 0) throw Error("malformed integer (sign without digits)");
         ulong value = 0;
         foreach (byte b in digits)
@@ -276,21 +438,10 @@ internal sealed class RespScanner
         return value;
     }
 
+    /// <summary>A RESP3 double line, by the grammar of <see cref="ScalarRules.TryParseDouble"/>; anything else is malformed.</summary>
     internal static double ParseDouble(ReadOnlySpan<byte> line)
     {
-        if (line.SequenceEqual("inf"u8) || line.SequenceEqual("+inf"u8)) return double.PositiveInfinity;
-        if (line.SequenceEqual("-inf"u8)) return double.NegativeInfinity;
-        if (line.SequenceEqual("nan"u8) || line.SequenceEqual("-nan"u8)) return double.NaN;
-        if (line.Length == 0 || line.Length > 400) throw Error("malformed double");
-        foreach (byte b in line)
-        {
-            // Only the characters of a decimal number: no "Infinity", no culture symbols, no spaces.
-            if (!((b >= '0' && b <= '9') || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E'))
-            {
-                throw Error("malformed double");
-            }
-        }
-        if (!double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        if (line.Length > 400 || ScalarRules.TryParseDouble(line, out double value) != ScalarRules.Fault.None)
         {
             throw Error("malformed double");
         }

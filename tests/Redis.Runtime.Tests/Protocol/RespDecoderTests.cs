@@ -86,6 +86,25 @@ public class RespDecoderTests(Xunit.Abstractions.ITestOutputHelper output)
         { "|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n*2\r\n:2039123\r\n:9543892\r\n", new object?[] { 2039123L, 9543892L } },
         { "*2\r\n|1\r\n+ttl\r\n:3600\r\n$1\r\nv\r\n:7\r\n", new object?[] { B("v"), 7L } },
         { "|0\r\n:5\r\n", 5L },
+        { ":+5\r\n", 5L },                                  // the RESP specification allows the sign
+        { ",NAN\r\n", double.NaN },                          // Redis before 7.2 prints NaN as libc does
+        { ",-nan\r\n", double.NaN },
+        { ",nan(123)\r\n", double.NaN },
+        { ",+inf\r\n", double.PositiveInfinity },
+        { ",INF\r\n", double.PositiveInfinity },
+        { ",-Infinity\r\n", double.NegativeInfinity },
+        { ",1e3\r\n", 1000.0 },
+        // RESP3 streamed strings and aggregates read as their counted forms.
+        { "$?\r\n;4\r\nHell\r\n;6\r\no worl\r\n;1\r\nd\r\n;0\r\n", B("Hello world") },
+        { "$?\r\n;0\r\n", Array.Empty<byte>() },
+        { "*?\r\n:1\r\n:2\r\n.\r\n", new object?[] { 1L, 2L } },
+        { "*?\r\n.\r\n", Array.Empty<object?>() },
+        { "~?\r\n+a\r\n#t\r\n.\r\n", new object?[] { "a", true } },
+        { "%?\r\n+a\r\n:1\r\n+b\r\n:2\r\n.\r\n", new[] { new KeyValuePair<object?, object?>("a", 1L), new KeyValuePair<object?, object?>("b", 2L) } },
+        { "*2\r\n*?\r\n$?\r\n;2\r\nab\r\n;0\r\n*?\r\n.\r\n.\r\n:3\r\n", new object?[] { new object?[] { B("ab"), Array.Empty<object?>() }, 3L } },
+        { "|?\r\n+ttl\r\n:1\r\n.\r\n:5\r\n", 5L },
+        { "*?\r\n|1\r\n+ttl\r\n:3600\r\n:7\r\n.\r\n", new object?[] { 7L } },
+        { "*?\r\n|?\r\n.\r\n$-1\r\n.\r\n", new object?[] { null } },
     };
 
     [Theory]
@@ -143,7 +162,6 @@ public class RespDecoderTests(Xunit.Abstractions.ITestOutputHelper output)
         ":\r\n",                  // empty integer
         ":x\r\n",
         ":-\r\n",
-        ":+5\r\n",                // Redis never sends a '+' sign
         ":99999999999999999999\r\n",   // overflow
         ":9223372036854775808\r\n",    // one past long.MaxValue
         ":-9223372036854775809\r\n",
@@ -155,7 +173,10 @@ public class RespDecoderTests(Xunit.Abstractions.ITestOutputHelper output)
         "%-1\r\n",
         "_x\r\n",
         ",abc\r\n",
-        ",Infinity\r\n",
+        ",infinite\r\n",
+        ",1e400\r\n",             // a finite spelling beyond double: not a RESP3 double (hiredis refuses it too)
+        ",nan(x y)\r\n",
+        ",--1\r\n",
         ",1.5 \r\n",
         "#x\r\n",
         "#\r\n",
@@ -166,6 +187,22 @@ public class RespDecoderTests(Xunit.Abstractions.ITestOutputHelper output)
         "=3\r\ntxt\r\n",           // verbatim shorter than its format prefix
         "=5\r\ntxt-x\r\n",        // verbatim without ':' after the format
         "$99999999999\r\n",       // length beyond 2^31-1
+        // Malformed streamed replies.
+        "$?\r\n;4\r\nHell\r\n+OK\r\n",   // a streamed string without its ";0" end
+        "$?\r\n;x\r\n",
+        "$?\r\n;-1\r\n",
+        "$?\r\n;4\r\nHello\r\n",           // a chunk longer than its length
+        "$?\r\n.\r\n",
+        ";4\r\nHell\r\n",                    // a chunk outside a streamed string
+        ".\r\n",                             // an end outside a streamed aggregate
+        "*1\r\n.\r\n",
+        ".x\r\n",
+        "%?\r\n+a\r\n.\r\n",                // a streamed map ending after a key
+        "*?\r\n|1\r\n+a\r\n+b\r\n.\r\n",  // an attribute annotating nothing
+        "*??\r\n",
+        ">?\r\n",                            // streamed pushes, errors and verbatim strings do not exist
+        "!?\r\n",
+        "=?\r\n",
     };
 
     [Theory]

@@ -136,6 +136,8 @@ public class RespReaderTests
         Assert.Equal(0L, reader.ReadInt64());
     }
 
+    // The product's decoder validates each random reply; its object tree matches the generator's value, Skip
+    // consumes exactly the reply, and the typed reads agree with the Reply helpers over that tree.
     [Fact]
     public void TypedReads_MatchTheObjectTreeForRandomReplies()
     {
@@ -143,13 +145,49 @@ public class RespReaderTests
         for (int i = 0; i < 2000; i++)
         {
             (object? expected, byte[] wire) = RandomReply.Generate(random, depth: 0);
-            var reader = new RespReader(wire);
-            ReplyAssert.Equal(expected, reader.ReadObject());
+            using var decoder = new RespDecoder();
+            decoder.Append(wire);
+            Assert.True(decoder.TryReadFrame(out ReadOnlySpan<byte> frame));
+            Assert.Equal(wire.Length, frame.Length);
+            var reader = new RespReader(frame);
+            object? tree = reader.ReadObject();
+            ReplyAssert.Equal(expected, tree);
             Assert.True(reader.End);
-            var skipper = new RespReader(wire);
+            var skipper = new RespReader(frame);
             skipper.Skip();
             Assert.True(skipper.End, "Skip must consume exactly one reply");
+            Agree(frame, tree, static (ref RespReader r) => r.ReadString(), Reply.String);
+            Agree(frame, tree, static (ref RespReader r) => r.ReadInt64(), t => Reply.Int64(t));
+            Agree(frame, tree, static (ref RespReader r) => r.ReadDouble(), t => Reply.Double(t));
+            Agree(frame, tree, static (ref RespReader r) => r.ReadBoolean(), t => Reply.Bool(t));
         }
+    }
+
+    private delegate object? TypedRead(ref RespReader reader);
+
+    private static void Agree(ReadOnlySpan<byte> frame, object? tree, TypedRead typed, Func<object?, object?> helper)
+    {
+        object? typedValue = null, helperValue = null;
+        Type? typedError = null, helperError = null;
+        try
+        {
+            var reader = new RespReader(frame);
+            typedValue = typed(ref reader);
+        }
+        catch (Exception ex)
+        {
+            typedError = ex.GetType();
+        }
+        try
+        {
+            helperValue = helper(tree);
+        }
+        catch (Exception ex)
+        {
+            helperError = ex.GetType();
+        }
+        Assert.Equal(helperError, typedError);
+        if (typedError is null) Assert.Equal(helperValue, typedValue);
     }
 
     [Fact]
