@@ -22,7 +22,7 @@ internal sealed class RedisServerProcess : IDisposable
     private readonly Lock _outputGate = new();
     private int _disposed;
 
-    // Kept in a static field so the registrations live as long as the process.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0052:Remove unread private members", Justification = "Held, never read: the field keeps the signal registrations alive for the life of the process.")]
     private static readonly PosixSignalRegistration[] SignalRegistrations = RegisterCleanup();
 
     static RedisServerProcess()

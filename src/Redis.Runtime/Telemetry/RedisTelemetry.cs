@@ -118,7 +118,7 @@ public static class RedisTelemetry
     public const string ClusterTopologyRefreshesMetric = "redis.client.cluster.topology_refreshes";
 
     /// <summary>The bucket boundaries the conventions advise for <see cref="OperationDurationMetric"/>.</summary>
-    internal static readonly double[] DurationBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+    private static readonly double[] DurationBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 
     internal static readonly ActivitySource Source = new(ActivitySourceName, Version);
 
