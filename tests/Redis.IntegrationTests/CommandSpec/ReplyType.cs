@@ -11,6 +11,9 @@ namespace Redis.Tests;
 /// <summary>
 /// A reply type of the vocabulary in docs/commands-json.md: <c>name</c>, <c>name&lt;T,...&gt;</c>, optionally
 /// followed by <c>?</c>; an element of <c>pairs</c> or <c>tuple</c> may be followed by a space and an element name.
+/// The shape <see cref="ReplyChecker"/> walks live replies against. Which types commands.json may declare is decided
+/// by the generator's parser and checked there (tests/Redis.Generators.Tests/RepositorySpecReplyTests.cs); the
+/// generator's model is internal to it, so this project reads the strings again for its oracle.
 /// </summary>
 internal sealed class ReplyType
 {
