@@ -138,5 +138,6 @@ public static class RedisTelemetry
     private static string Version => typeof(RedisTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     // Created with the meter (a field initializer, so the type keeps beforefieldinit: no init checks on the hot path).
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0052:Remove unread private members", Justification = "Assigned for its side effect: creating the observable instruments with the meter.")]
     private static readonly bool s_observables = TelemetryRegistry.CreateObservableInstruments(Meter);
 }
