@@ -22,6 +22,7 @@ internal sealed class RedisServerProcess : IDisposable
     private readonly Lock _outputGate = new();
     private int _disposed;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0052:Remove unread private members", Justification = "Held, never read: the field keeps the signal registrations alive for the life of the process.")]
     private static readonly PosixSignalRegistration[] SignalRegistrations = RegisterCleanup();
 
     static RedisServerProcess()
@@ -215,10 +216,6 @@ internal sealed class RedisServerProcess : IDisposable
 
     /// <summary>Kills the process (SIGKILL on Unix, as <c>kill -9</c>) and keeps its directory, so it can be restarted.</summary>
     internal void Kill() => Dispose(deleteDirectory: false);
-
-
-    /// <summary>Number of signal handlers registered for cleanup (keeps the registrations alive).</summary>
-    internal static int SignalHandlerCount => SignalRegistrations.Length;
 
     public async ValueTask DisposeAsync()
     {

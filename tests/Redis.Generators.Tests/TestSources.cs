@@ -3,7 +3,7 @@ namespace Redis.Generators.Tests;
 /// <summary>The user code the tests feed the generator.</summary>
 internal static class TestSources
 {
-    /// <summary>The example of DESIGN.md §4.</summary>
+    /// <summary>A shop's typed command interface: the README's first example, with sync, async, nullable and collection results.</summary>
     public const string Shop = """
         using System.Collections.Generic;
         using System.Threading;

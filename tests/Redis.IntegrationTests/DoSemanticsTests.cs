@@ -3,7 +3,7 @@ using static Redis.Tests.Infrastructure.Exec;
 
 namespace Redis.Tests;
 
-/// <summary>redigo's live command semantics (reference section 4.3), each run sync and async.</summary>
+/// <summary>redigo's live command semantics (its conn_test.go, https://github.com/gomodule/redigo/blob/master/redis/conn_test.go), each run sync and async.</summary>
 [Collection(ServerCollection.Name)]
 public class DoSemanticsTests(ServerFixture fixture)
 {

@@ -2,7 +2,7 @@ using Redis.Tests.Infrastructure;
 
 namespace Redis.Tests;
 
-/// <summary>Reply helpers on live replies (reference 4.5 item 73), on RESP2 and RESP3 connections.</summary>
+/// <summary>Reply helpers on live replies (redigo's reply_test.go case: SET k 1, then Int of GET and of INCR), on RESP2 and RESP3 connections.</summary>
 [Collection(ServerCollection.Name)]
 public class ReplyHelpersLiveTests(ServerFixture fixture)
 {

@@ -152,7 +152,7 @@ public static partial class CommandTable
 
     internal static SecretRule SecretOf(int id) => id < GeneratedCount ? s_secrets[id] : RegisteredAt(id).Secret;
 
-    private const byte CommandKind = 0;
+    // Kinds[id]: 0 for a command, or one of these.
     private const byte ContainerKind = 1;
     private const byte SubcommandKind = 2;
 

@@ -118,7 +118,7 @@ public static class RedisTelemetry
     public const string ClusterTopologyRefreshesMetric = "redis.client.cluster.topology_refreshes";
 
     /// <summary>The bucket boundaries the conventions advise for <see cref="OperationDurationMetric"/>.</summary>
-    internal static readonly double[] DurationBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
+    private static readonly double[] DurationBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 
     internal static readonly ActivitySource Source = new(ActivitySourceName, Version);
 
@@ -138,5 +138,6 @@ public static class RedisTelemetry
     private static string Version => typeof(RedisTelemetry).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
     // Created with the meter (a field initializer, so the type keeps beforefieldinit: no init checks on the hot path).
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0052:Remove unread private members", Justification = "Assigned for its side effect: creating the observable instruments with the meter.")]
     private static readonly bool s_observables = TelemetryRegistry.CreateObservableInstruments(Meter);
 }

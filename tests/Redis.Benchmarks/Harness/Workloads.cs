@@ -15,7 +15,7 @@ internal enum Peer
 internal sealed record Contender(string Workload, string Name, Peer Peer, Func<Task<double>> Measure);
 
 /// <summary>
-/// The four workloads of issue 5, each through this project's clients, StackExchange.Redis and
+/// The workloads of the README's benchmark table (W1 to W4 and the cache's W6), each through this project's clients, StackExchange.Redis and
 /// redis-benchmark. Every measurement opens its own connection (outside the timed part), warms up,
 /// then times the operations. Keys and values match what redis-benchmark uses: <c>key:NNNNNNNNNNNN</c>
 /// with <c>-r</c>, the literal <c>key:__rand_int__</c> without it.

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Redis.Tests.Architecture;
 
 /// <summary>
-/// DESIGN §10: the command table is the one place that knows what a command is. These tests scan the
+/// The command table (src/Redis.Runtime/CommandTable/) is the one place that knows what a command is. These tests scan the
 /// runtime's sources: the old per-feature classifiers are gone, and no file but the table's overlay
 /// compares a command's name with a literal command name.
 /// </summary>

@@ -3,7 +3,7 @@ using Redis.Tests.Connection;
 
 namespace Redis.Tests.PubSub;
 
-/// <summary>PubSubConn's bytes and decoding against a scripted server (reference 4.8 items 133–135), RESP2 and RESP3.</summary>
+/// <summary>PubSubConn's bytes and decoding against a scripted server (the cases of redigo's pubsub_test.go, https://github.com/gomodule/redigo/blob/master/redis/pubsub_test.go), RESP2 and RESP3.</summary>
 public class PubSubConnTests
 {
     public static TheoryData<bool> Modes() => new() { false, true };

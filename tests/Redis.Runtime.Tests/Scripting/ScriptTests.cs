@@ -2,7 +2,7 @@ using Redis.Tests.Connection;
 
 namespace Redis.Tests.Scripting;
 
-/// <summary>Script against a scripted server: hash, NOSCRIPT fallback, load and send (reference 4.9 items 138–139).</summary>
+/// <summary>Script against a scripted server: hash, NOSCRIPT fallback, load and send (the cases of redigo's script_test.go, https://github.com/gomodule/redigo/blob/master/redis/script_test.go).</summary>
 public class ScriptTests
 {
     private const string ReturnOneHash = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
