@@ -5,7 +5,7 @@ using static Redis.Tests.Infrastructure.Exec;
 namespace Redis.Tests;
 
 /// <summary>
-/// Dialing against a redis-server of its own with a password and an ACL user (reference 4.4):
+/// Dialing against a redis-server of its own with a password and an ACL user:
 /// AUTH, ACL users, SELECT, CLIENT SETNAME, HELLO 3, wrong passwords, URLs.
 /// </summary>
 [Trait("Server", "RedisOnly")]

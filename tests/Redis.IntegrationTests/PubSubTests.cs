@@ -4,7 +4,7 @@ using static Redis.Tests.Infrastructure.Exec;
 namespace Redis.Tests;
 
 /// <summary>
-/// PubSubConn against a live server (reference 4.8), on RESP2 and on RESP3 (push frames), sync and async:
+/// PubSubConn against a live server, on RESP2 and on RESP3 (push frames), sync and async:
 /// subscriptions, pattern and sharded messages, pings, unsubscribe-all and the message stream.
 /// </summary>
 [Collection(ServerCollection.Name)]

@@ -3,7 +3,7 @@ using static Redis.Tests.Infrastructure.Exec;
 
 namespace Redis.Tests;
 
-/// <summary>Script against a live server (reference 4.9): the NOSCRIPT fallback, Load, Send and SendHash.</summary>
+/// <summary>Script against a live server: the NOSCRIPT fallback, Load, Send and SendHash.</summary>
 [Collection(ServerCollection.Name)]
 public class ScriptTests(ServerFixture fixture)
 {

@@ -56,14 +56,19 @@ public sealed class Subscriber : IDisposable, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         PubSubConn? conn;
+        Task? pump;
         lock (_lock)
         {
             if (_stop.IsCancellationRequested) return;
             _stop.Cancel();
             conn = _conn;
+            pump = _pump;
             _conn = null;
         }
         if (conn is not null) await conn.DisposeAsync().ConfigureAwait(false);
+        // Wait for the pump to end (it swallows its own errors), so no message or reconnect
+        // happens after DisposeAsync returns.
+        if (pump is not null) await pump.ConfigureAwait(false);
         _messages.Writer.TryComplete();
     }
 

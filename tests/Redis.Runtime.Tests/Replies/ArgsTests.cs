@@ -4,7 +4,7 @@ using System.Text;
 namespace Redis.Tests.Replies;
 
 /// <summary>
-/// <see cref="Args"/>: redigo's Add/AddFlat vectors (reference §4.6 items 99–101, 104) translated to
+/// <see cref="Args"/>: redigo's Add/AddFlat vectors (TestArgs in redigo's redis/scan_test.go) translated to
 /// .NET (properties instead of struct fields, no tags); "UnlikeRedigo" marks a deliberate difference.
 /// </summary>
 public class ArgsTests
@@ -167,7 +167,7 @@ public class ArgsTests
     [Fact]
     public void AddFlat_FlattensAListBetweenAdds()
     {
-        // item 101: Args{}.Add(1).AddFlat(["a","b","c"]).Add(2) → [1,"a","b","c",2]
+        // redigo: Args{}.Add(1).AddFlat(["a","b","c"]).Add(2) → [1,"a","b","c",2]
         var args = new Args().Add(1).AddFlat(new[] { "a", "b", "c" }).Add(2);
         Assert.Equal([1, "a", "b", "c", 2], args.ToArray());
     }
@@ -175,7 +175,7 @@ public class ArgsTests
     [Fact]
     public void AddFlat_ByteArrayIsOneValue_UnlikeRedigo()
     {
-        // item 104: redigo flattens []byte "hi" into [104, 105]
+        // redigo: redigo flattens []byte "hi" into [104, 105]
         byte[] bytes = B("hi");
         var args = new Args().AddFlat(bytes);
         Assert.Same(bytes, Assert.Single(args));
@@ -291,7 +291,7 @@ public class ArgsTests
     [Fact]
     public void AddFlat_ObjectAppendsNameValuePairsAndSkipsNullProperties()
     {
-        // item 99, with properties for fields and no tags; the null PtrI is omitted entirely
+        // redigo's vector, with properties for fields and no tags; the null PtrI is omitted entirely
         var source = new AllKinds();
         object?[] args = new Args().AddFlat(source).ToArray();
         Assert.Equal(16, args.Length);
@@ -305,14 +305,14 @@ public class ArgsTests
     [Fact]
     public void AddFlat_SingleIntProperty()
     {
-        // item 100: AddFlat(struct{I int}{123}) → ["I", 123]
+        // redigo: AddFlat(struct{I int}{123}) → ["I", 123]
         Assert.Equal(["I", 123], new Args().AddFlat(new OneInt()).ToArray());
     }
 
     [Fact]
     public void AddFlat_RedisArgPropertyIsAppendedAsIs()
     {
-        // item 100: an Argument-valued field; the encoder later sends its RedisArg() value
+        // redigo: an Argument-valued field; the encoder later sends its RedisArg() value
         var source = new WithArgument();
         object?[] args = new Args().AddFlat(source).ToArray();
         Assert.Equal(2, args.Length);
@@ -324,7 +324,7 @@ public class ArgsTests
     [Fact]
     public void AddFlat_ObjectWhoseOnlyPropertyIsNullAppendsNothing()
     {
-        // item 101: a nil pointer field with omitempty → []
+        // redigo: a nil pointer field with omitempty → []
         Assert.Empty(new Args().AddFlat(new NullableOnly()));
     }
 

@@ -135,7 +135,7 @@ public class ReplyTests
     [Fact]
     public void Int32_ParsesBulkAndInteger()
     {
-        // item 73: SET k1 1; Int(GET k1) = 1, Int(INCR k1) = 2
+        // redigo: SET k1 1; Int(GET k1) = 1, Int(INCR k1) = 2
         Assert.Equal(1, Reply.Int32(B("1")));
         Assert.Equal(2, Reply.Int32(2L));
     }
