@@ -357,9 +357,10 @@ public sealed partial class Conn
 
     // The handshake has a deadline of its own (HandshakeTimeout), for the whole of it: a server that
     // accepts but never answers must fail the dial even when no read timeout is configured, since a
-    // reconnecting RedisClient or a pool would otherwise wait on it forever. The socket stays in
-    // blocking mode: the deadline is the socket's own receive/send timeout (SO_RCVTIMEO, SO_SNDTIMEO),
-    // re-armed with the time left before each read, then the configured timeouts are restored.
+    // reconnecting RedisClient or a pool would otherwise wait on it forever. Async, a token source
+    // cancelled at the deadline bounds it. Sync, the socket stays in blocking mode: the deadline is the
+    // socket's own receive/send timeout (SO_RCVTIMEO, SO_SNDTIMEO), re-armed with the time left before
+    // each read, then the configured timeouts are restored.
     private async ValueTask Handshake(bool async, DialOptions options, CancellationToken cancellationToken)
     {
         ConfigureKeepAliveSafely(options);
