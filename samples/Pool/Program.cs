@@ -14,13 +14,15 @@ url ??= throwaway!.Url;
 const int Workers = 16, OpsPerWorker = 1000;
 string counter = $"sample:pool:{Guid.NewGuid():N}";
 
-using var pool = Pool.Create(url);
-pool.MaxActive = 4;                              // at most 4 connections open
-pool.MaxIdle = 4;                                // and all of them kept for reuse
-pool.Wait = true;                                // a 5th caller waits for one to come back
-pool.IdleTimeout = TimeSpan.FromMinutes(1);      // idle connections are closed after a minute
-pool.TestOnBorrow = (conn, returnedAt) =>        // PING a connection that sat idle for a while
-    DateTimeOffset.UtcNow - returnedAt < TimeSpan.FromSeconds(30) || conn.Do("PING") is "PONG";
+using var pool = Pool.Create(url, dialOptions: null, new PoolOptions
+{
+    MaxActive = 4,                               // at most 4 connections open
+    MaxIdle = 4,                                 // and all of them kept for reuse
+    Wait = true,                                 // a 5th caller waits for one to come back
+    IdleTimeout = TimeSpan.FromMinutes(1),       // idle connections are closed after a minute
+    TestOnBorrow = (conn, returnedAt) =>         // PING a connection that sat idle for a while
+        DateTimeOffset.UtcNow - returnedAt < TimeSpan.FromSeconds(30) || conn.Do("PING") is "PONG",
+});
 
 var stopwatch = Stopwatch.StartNew();
 using var done = new CancellationTokenSource();

@@ -21,22 +21,26 @@ public class PoolTests(ServerFixture fixture, ITestOutputHelper output)
 
         public int Dials => Volatile.Read(ref _dials);
 
-        public static CountingPool Create(string address, DialOptions? options = null)
+        // A pool of its own dialer (counting), with the database to restore, as Pool.Create would know it.
+        public static CountingPool Create(string address, DialOptions? options = null, PoolOptions? poolOptions = null)
         {
-            Pool pool = Redis.Pool.Create("tcp", address, options);
-            var counting = new CountingPool(pool);
-            Func<IConn> dial = pool.Dial!;
-            Func<CancellationToken, ValueTask<IConn>> dialAsync = pool.DialAsync!;
-            pool.Dial = () =>
+            options ??= DialOptions.Default;
+            CountingPool? counting = null;
+            var pool = new Pool((poolOptions ?? PoolOptions.Default) with
             {
-                Interlocked.Increment(ref counting._dials);
-                return dial();
-            };
-            pool.DialAsync = ct =>
-            {
-                Interlocked.Increment(ref counting._dials);
-                return dialAsync(ct);
-            };
+                Dial = () =>
+                {
+                    Interlocked.Increment(ref counting!._dials);
+                    return Conn.Dial("tcp", address, options);
+                },
+                DialAsync = ct =>
+                {
+                    Interlocked.Increment(ref counting!._dials);
+                    return Conn.DialAsync("tcp", address, options, ct);
+                },
+                Database = options.Database,
+            });
+            counting = new CountingPool(pool);
             return counting;
         }
 
@@ -196,9 +200,7 @@ public class PoolTests(ServerFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task CancelledAsyncWaiters_LeakNoSlot()
     {
-        using var pool = CountingPool.Create(fixture.Server.Address);
-        pool.Pool.MaxActive = 2;
-        pool.Pool.Wait = true;
+        using var pool = CountingPool.Create(fixture.Server.Address, poolOptions: new PoolOptions { MaxActive = 2, Wait = true });
         IConn a = await pool.Pool.GetAsync(), b = await pool.Pool.GetAsync();
         Task[] waiters = Enumerable.Range(0, 20).Select(async i =>
         {
@@ -221,9 +223,7 @@ public class PoolTests(ServerFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task WaitingGet_IsServedWhenAConnectionComesBack()
     {
-        using var pool = CountingPool.Create(fixture.Server.Address);
-        pool.Pool.MaxActive = 1;
-        pool.Pool.Wait = true;
+        using var pool = CountingPool.Create(fixture.Server.Address, poolOptions: new PoolOptions { MaxActive = 1, Wait = true });
         IConn held = pool.Pool.Get();
         Task<IConnWithTimeout> waiting = pool.Pool.GetAsync().AsTask();
         await Task.Delay(50);

@@ -135,10 +135,7 @@ public sealed partial class RedisClient
     // Wraps a Sentinel-backed client's pool so the connections it dials are known, to be closed at a switch.
     private static Pool Track(Pool pool, DialedConnections dialed)
     {
-        Func<IConn> dial = pool.Dial ?? throw new InvalidOperationException("The client's pool has no dialer.");
-        Func<CancellationToken, ValueTask<IConn>>? dialAsync = pool.DialAsync;
-        pool.Dial = () => dialed.Add(dial());
-        if (dialAsync is not null) pool.DialAsync = async cancellationToken => dialed.Add(await dialAsync(cancellationToken).ConfigureAwait(false));
+        pool.OnDialed(dialed.Add);
         return pool;
     }
 

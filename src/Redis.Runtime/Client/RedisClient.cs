@@ -302,11 +302,12 @@ public sealed partial class RedisClient : IRedisClient
     // The dedicated connections' pool (blocking commands, transactions, subscriptions, leases).
     private Pool CreatePool(string network, string address)
     {
-        Pool pool = Pool.Create(network, address, _dialOptions);
-        pool.MaxIdle = _options.MaxIdleDedicatedConnections;
-        pool.MaxActive = _options.MaxDedicatedConnections;
-        pool.Wait = _options.MaxDedicatedConnections > 0;
-        return pool;
+        return Pool.Create(network, address, _dialOptions, new PoolOptions
+        {
+            MaxIdle = _options.MaxIdleDedicatedConnections,
+            MaxActive = _options.MaxDedicatedConnections,
+            Wait = _options.MaxDedicatedConnections > 0,
+        });
     }
 
     private static (DialOptions, ClientOptions) Validate(DialOptions? dialOptions, ClientOptions? clientOptions)

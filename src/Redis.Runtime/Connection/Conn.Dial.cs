@@ -19,30 +19,38 @@ public sealed partial class Conn
     public static IConn Dial(string network, string address, DialOptions? options = null)
         => DialCore(network, address, options ?? DialOptions.Default, CancellationToken.None);
 
-    // The synchronous dial. Every phase has a deadline: the connect (ConnectTimeout), TLS
-    // (TlsHandshakeTimeout) and the handshake (HandshakeTimeout). Cancelling abort (a RedisClient or
-    // pool being disposed) closes the socket of the phase in progress, which wakes a blocked connect
-    // or read at once, and the dial throws OperationCanceledException.
+    // The synchronous dial (a RedisClient's reconnect, a pool), abandoned when abort is cancelled.
     internal static Conn DialCore(string network, string address, DialOptions options, CancellationToken abort)
+        => SyncCompletion.Result(DialCore(async: false, network, address, options, abort));
+
+    // The one dial, sync and async. Every phase has a deadline: the connect (ConnectTimeout), TLS
+    // (TlsHandshakeTimeout) and the handshake (HandshakeTimeout). Async, the token is passed to each
+    // step. Sync, cancelling it closes the socket of the phase in progress, which wakes a blocked
+    // connect or read at once (a RedisClient or pool being disposed). Either way the dial then throws
+    // OperationCanceledException.
+    internal static async ValueTask<Conn> DialCore(bool async, string network, string address, DialOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
         Endpoint endpoint = ParseEndpoint(network, address);
-        abort.ThrowIfCancellationRequested();
-        Socket socket = ConnectSocket(endpoint, options.ConnectTimeout, abort);
+        cancellationToken.ThrowIfCancellationRequested();
+        Socket socket = await ConnectSocket(async, endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         Conn? conn = null;
         CancellationTokenRegistration registration = default;
         try
         {
-            registration = RegisterAbort(socket, abort);
+            if (!async) registration = RegisterAbort(socket, cancellationToken);
             Stream stream = new NetworkStream(socket, ownsSocket: true);
-            if (options.UseTls) stream = AuthenticateTls(stream, socket, endpoint, options);
+            if (options.UseTls) stream = await AuthenticateTls(async, stream, socket, endpoint, options, cancellationToken).ConfigureAwait(false);
             conn = new Conn(socket, stream, options, endpoint.Description);
-            conn.Handshake(options);
+            await conn.Handshake(async, options, cancellationToken).ConfigureAwait(false);
             conn.EnableTelemetry(endpoint.Network, endpoint.Host, endpoint.Port, options); // the handshake is not traced
-            // Dispose waits for a callback already running, so afterwards the socket is either
-            // untouched or abort is visibly cancelled.
-            registration.Dispose();
-            abort.ThrowIfCancellationRequested();
+            if (!async)
+            {
+                // Dispose waits for a callback already running, so afterwards the socket is either
+                // untouched or the token is visibly cancelled.
+                registration.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             return conn;
         }
         catch (Exception ex)
@@ -50,9 +58,9 @@ public sealed partial class Conn
             registration.Dispose();
             conn?.Close();
             socket.Dispose();
-            if (abort.IsCancellationRequested && ex is not OperationCanceledException)
+            if (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
             {
-                throw new OperationCanceledException($"The dial to {endpoint.Description} was abandoned.", ex, abort);
+                throw new OperationCanceledException($"The dial to {endpoint.Description} was abandoned.", ex, cancellationToken);
             }
             throw;
         }
@@ -93,28 +101,7 @@ public sealed partial class Conn
 
     /// <summary>The asynchronous twin of <see cref="Dial"/>; <paramref name="cancellationToken"/> covers the whole dial and handshake.</summary>
     public static async ValueTask<IConn> DialAsync(string network, string address, DialOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options ??= DialOptions.Default;
-        options.Validate();
-        Endpoint endpoint = ParseEndpoint(network, address);
-        Socket socket = await ConnectSocketAsync(endpoint, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        Conn? conn = null;
-        try
-        {
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
-            if (options.UseTls) stream = await AuthenticateTlsAsync(stream, endpoint, options, cancellationToken).ConfigureAwait(false);
-            conn = new Conn(socket, stream, options, endpoint.Description);
-            await conn.HandshakeAsync(options, cancellationToken).ConfigureAwait(false);
-            conn.EnableTelemetry(endpoint.Network, endpoint.Host, endpoint.Port, options);
-            return conn;
-        }
-        catch
-        {
-            conn?.Close();
-            socket.Dispose();
-            throw;
-        }
-    }
+        => await DialCore(async: true, network, address, options ?? DialOptions.Default, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The asynchronous twin of <see cref="DialUrl"/>.</summary>
     public static ValueTask<IConn> DialUrlAsync(string url, DialOptions? options = null, CancellationToken cancellationToken = default)
@@ -146,52 +133,77 @@ public sealed partial class Conn
         }
     }
 
-    private static Socket ConnectSocket(Endpoint endpoint, TimeSpan timeout, CancellationToken abort)
+    // Connects to the first address that accepts. The deadline: async, a token source cancelled when it
+    // passes; sync, the deadline bounds each blocking connect (ConnectWithDeadline). Cancelling
+    // cancellationToken (sync: it closes the socket) ends the connect with OperationCanceledException.
+    private static async ValueTask<Socket> ConnectSocket(bool async, Endpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
         long deadline = timeout > TimeSpan.Zero ? Environment.TickCount64 + (long)timeout.TotalMilliseconds : long.MaxValue;
-        if (endpoint.Network == "unix")
-        {
-            // A Unix connect blocks too when the listener's backlog is full: the same deadline applies.
-            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                ConnectWithDeadline(unix, new UnixDomainSocketEndPoint(endpoint.Host), deadline, abort);
-                return unix;
-            }
-            catch (Exception ex)
-            {
-                unix.Dispose();
-                if (ex is RedisTimeoutException unixTimeout)
-                {
-                    throw new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", unixTimeout);
-                }
-                if (ex is SocketException && !abort.IsCancellationRequested) throw new RedisConnectionException($"Cannot connect to {endpoint.Description}: {ex.Message}", ex);
-                throw;
-            }
-        }
-
-        IPAddress[] addresses = ResolveSync(endpoint);
+        using CancellationTokenSource? timeoutSource = async ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        if (timeoutSource is not null && timeout > TimeSpan.Zero) timeoutSource.CancelAfter(timeout);
+        CancellationToken token = timeoutSource?.Token ?? cancellationToken;
         Exception? last = null;
-        foreach (IPAddress ip in addresses)
+        try
         {
-            abort.ThrowIfCancellationRequested();
-            var socket = NewTcpSocket(ip.AddressFamily);
-            try
+            if (endpoint.Network == "unix")
             {
-                ConnectWithDeadline(socket, new IPEndPoint(ip, endpoint.Port), deadline, abort);
-                return socket;
+                // A Unix connect blocks too when the listener's backlog is full: the same deadline applies.
+                var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await Connect(async, unix, new UnixDomainSocketEndPoint(endpoint.Host), deadline, token).ConfigureAwait(false);
+                    return unix;
+                }
+                catch
+                {
+                    unix.Dispose();
+                    throw;
+                }
             }
-            catch (Exception ex) when (ex is SocketException or RedisTimeoutException or ObjectDisposedException)
+
+            IPAddress[] addresses = await Resolve(async, endpoint, token).ConfigureAwait(false);
+            foreach (IPAddress ip in addresses)
             {
-                socket.Dispose();
-                last = ex;
-                if (ex is RedisTimeoutException) break;
+                cancellationToken.ThrowIfCancellationRequested();
+                Socket socket = NewTcpSocket(ip.AddressFamily);
+                try
+                {
+                    await Connect(async, socket, new IPEndPoint(ip, endpoint.Port), deadline, token).ConfigureAwait(false);
+                    return socket;
+                }
+                catch (Exception ex) when (ex is SocketException or RedisTimeoutException or ObjectDisposedException)
+                {
+                    // The next address may accept; a timeout has used the time of them all.
+                    socket.Dispose();
+                    last = ex;
+                    if (ex is RedisTimeoutException) break;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
             }
         }
-        abort.ThrowIfCancellationRequested();
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            last = new RedisTimeoutException("connect timed out", ex); // async: the deadline's token source
+        }
+        catch (Exception ex) when (ex is SocketException or RedisTimeoutException or ObjectDisposedException)
+        {
+            last = ex; // a Unix socket's connect
+        }
+        cancellationToken.ThrowIfCancellationRequested();
         throw last is RedisTimeoutException timeoutError
             ? new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", timeoutError)
             : new RedisConnectionException($"Cannot connect to {endpoint.Description}: {last?.Message}", last);
+    }
+
+    private static ValueTask Connect(bool async, Socket socket, EndPoint target, long deadline, CancellationToken cancellationToken)
+    {
+        if (async) return socket.ConnectAsync(target, cancellationToken);
+        ConnectWithDeadline(socket, target, deadline, cancellationToken);
+        return ValueTask.CompletedTask;
     }
 
     // A blocking connect with a deadline. The socket must stay in blocking mode: once .NET has put a
@@ -240,12 +252,15 @@ public sealed partial class Conn
         }
     }
 
-    private static IPAddress[] ResolveSync(Endpoint endpoint)
+    private static async ValueTask<IPAddress[]> Resolve(bool async, Endpoint endpoint, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(endpoint.Host, out IPAddress? literal)) return [literal];
         try
         {
-            return FilterFamily(Dns.GetHostAddresses(endpoint.Host), endpoint);
+            IPAddress[] addresses = async
+                ? await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false)
+                : Dns.GetHostAddresses(endpoint.Host);
+            return FilterFamily(addresses, endpoint);
         }
         catch (SocketException ex)
         {
@@ -263,63 +278,6 @@ public sealed partial class Conn
         };
         if (filtered.Length == 0) throw new RedisConnectionException($"Cannot resolve {endpoint.Description}: no address of the requested family.");
         return filtered;
-    }
-
-    private static async ValueTask<Socket> ConnectSocketAsync(Endpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout > TimeSpan.Zero) timeoutSource.CancelAfter(timeout);
-        CancellationToken token = timeoutSource.Token;
-        Exception? last = null;
-        try
-        {
-            if (endpoint.Network == "unix")
-            {
-                var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await unix.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.Host), token).ConfigureAwait(false);
-                    return unix;
-                }
-                catch
-                {
-                    unix.Dispose();
-                    throw;
-                }
-            }
-
-            IPAddress[] addresses = IPAddress.TryParse(endpoint.Host, out IPAddress? literal)
-                ? [literal]
-                : FilterFamily(await Dns.GetHostAddressesAsync(endpoint.Host, token).ConfigureAwait(false), endpoint);
-            foreach (IPAddress ip in addresses)
-            {
-                Socket socket = NewTcpSocket(ip.AddressFamily);
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(ip, endpoint.Port), token).ConfigureAwait(false);
-                    return socket;
-                }
-                catch (SocketException ex)
-                {
-                    socket.Dispose();
-                    last = ex;
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            }
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RedisTimeoutException($"Timed out connecting to {endpoint.Description} after {timeout.TotalMilliseconds:0} ms.", ex);
-        }
-        catch (SocketException ex)
-        {
-            last = ex;
-        }
-        throw new RedisConnectionException($"Cannot connect to {endpoint.Description}: {last?.Message}", last);
     }
 
     private static Socket NewTcpSocket(AddressFamily family)
@@ -352,36 +310,30 @@ public sealed partial class Conn
         };
     }
 
-    private static SslStream AuthenticateTls(Stream inner, Socket socket, Endpoint endpoint, DialOptions options)
+    // The TLS deadline: async, a token source cancelled when it passes; sync, the socket's own receive
+    // and send timeouts (it stays in blocking mode, see ConnectWithDeadline), restored afterwards.
+    private static async ValueTask<Stream> AuthenticateTls(bool async, Stream inner, Socket socket, Endpoint endpoint, DialOptions options, CancellationToken cancellationToken)
     {
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        using CancellationTokenSource? timeoutSource = async ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
         int previousReceive = socket.ReceiveTimeout, previousSend = socket.SendTimeout;
         try
         {
             if (options.TlsHandshakeTimeout > TimeSpan.Zero)
             {
-                socket.ReceiveTimeout = socket.SendTimeout = ToMilliseconds(options.TlsHandshakeTimeout);
+                if (timeoutSource is not null) timeoutSource.CancelAfter(options.TlsHandshakeTimeout);
+                else socket.ReceiveTimeout = socket.SendTimeout = ToMilliseconds(options.TlsHandshakeTimeout);
             }
-            ssl.AuthenticateAsClient(TlsOptions(endpoint, options));
-            socket.ReceiveTimeout = previousReceive;
-            socket.SendTimeout = previousSend;
-            return ssl;
-        }
-        catch (Exception ex)
-        {
-            ssl.Dispose();
-            throw TlsFailure(endpoint, ex);
-        }
-    }
-
-    private static async ValueTask<SslStream> AuthenticateTlsAsync(Stream inner, Endpoint endpoint, DialOptions options, CancellationToken cancellationToken)
-    {
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (options.TlsHandshakeTimeout > TimeSpan.Zero) timeoutSource.CancelAfter(options.TlsHandshakeTimeout);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(TlsOptions(endpoint, options), timeoutSource.Token).ConfigureAwait(false);
+            if (timeoutSource is not null)
+            {
+                await ssl.AuthenticateAsClientAsync(TlsOptions(endpoint, options), timeoutSource.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                ssl.AuthenticateAsClient(TlsOptions(endpoint, options));
+                socket.ReceiveTimeout = previousReceive;
+                socket.SendTimeout = previousSend;
+            }
             return ssl;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -389,9 +341,10 @@ public sealed partial class Conn
             ssl.Dispose();
             throw new RedisTimeoutException($"TLS handshake timeout ({endpoint.Description}).", ex);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             ssl.Dispose();
+            if (ex is OperationCanceledException) throw;
             throw TlsFailure(endpoint, ex);
         }
     }
@@ -404,10 +357,11 @@ public sealed partial class Conn
 
     // The handshake has a deadline of its own (HandshakeTimeout), for the whole of it: a server that
     // accepts but never answers must fail the dial even when no read timeout is configured, since a
-    // reconnecting RedisClient or a pool would otherwise wait on it forever. The socket stays in
-    // blocking mode: the deadline is the socket's own receive/send timeout (SO_RCVTIMEO, SO_SNDTIMEO),
-    // re-armed with the time left before each read, then the configured timeouts are restored.
-    private void Handshake(DialOptions options)
+    // reconnecting RedisClient or a pool would otherwise wait on it forever. Async, a token source
+    // cancelled at the deadline bounds it. Sync, the socket stays in blocking mode: the deadline is the
+    // socket's own receive/send timeout (SO_RCVTIMEO, SO_SNDTIMEO), re-armed with the time left before
+    // each read, then the configured timeouts are restored.
+    private async ValueTask Handshake(bool async, DialOptions options, CancellationToken cancellationToken)
     {
         ConfigureKeepAliveSafely(options);
         int count = SendHandshake(options);
@@ -416,47 +370,24 @@ public sealed partial class Conn
         object?[] replies;
         if (limit <= TimeSpan.Zero)
         {
-            replies = (object?[])Do("")!;
+            replies = await ReadHandshakeReplies(async, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            _handshakeDeadline = Environment.TickCount64 + ToMilliseconds(limit);
-            try
+            // Async: a token source cancelled at the deadline. Sync: the deadline Fill re-arms before each read.
+            using CancellationTokenSource? deadline = async ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+            if (deadline is not null)
             {
+                deadline.CancelAfter(limit);
+            }
+            else
+            {
+                _handshakeDeadline = Environment.TickCount64 + ToMilliseconds(limit);
                 if (_stream.CanTimeout) _stream.WriteTimeout = ToMilliseconds(limit);
-                replies = (object?[])Do("")!;
             }
-            catch (RedisTimeoutException ex)
-            {
-                throw HandshakeTimedOut(limit, ex);
-            }
-            finally
-            {
-                _handshakeDeadline = 0;
-            }
-            RestoreTimeoutsAfterHandshake();
-        }
-        CheckHandshake(replies, options);
-    }
-
-    private async ValueTask HandshakeAsync(DialOptions options, CancellationToken cancellationToken)
-    {
-        ConfigureKeepAliveSafely(options);
-        int count = SendHandshake(options);
-        if (count == 0) return;
-        TimeSpan limit = HandshakeLimit(options);
-        object?[] replies;
-        if (limit <= TimeSpan.Zero)
-        {
-            replies = (object?[])(await DoAsync("", [], cancellationToken).ConfigureAwait(false))!;
-        }
-        else
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(limit);
             try
             {
-                replies = (object?[])(await DoAsync("", [], deadline.Token).ConfigureAwait(false))!;
+                replies = await ReadHandshakeReplies(async, deadline?.Token ?? cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -466,9 +397,18 @@ public sealed partial class Conn
             {
                 throw HandshakeTimedOut(limit, ex);
             }
+            finally
+            {
+                _handshakeDeadline = 0;
+            }
+            if (!async) RestoreTimeoutsAfterHandshake();
         }
         CheckHandshake(replies, options);
     }
+
+    // Do("") flushes the pipelined handshake commands and returns all their replies.
+    private async ValueTask<object?[]> ReadHandshakeReplies(bool async, CancellationToken cancellationToken)
+        => (object?[])(async ? await DoAsync("", [], cancellationToken).ConfigureAwait(false) : Do(""))!;
 
     // The handshake as a whole gets the shorter of HandshakeTimeout and a configured read timeout
     // (which bounded each handshake read before HandshakeTimeout existed); either may be off.

@@ -28,8 +28,6 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
     /// <inheritdoc />
     public Exception? Err => Volatile.Read(ref _closed) != 0 ? ReturnedError() : _entry.Conn.Err;
 
-    internal ConnState State => _state;
-
     /// <inheritdoc />
     public object? Do(string command, params object?[] args)
     {
@@ -118,32 +116,21 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
     }
 
     /// <summary>Returns the connection to the pool (after cleaning its state); later calls fail. A second call does nothing.</summary>
-    public void Close()
-    {
-        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        bool reusable;
-        try
-        {
-            reusable = Cleanup();
-        }
-        catch (Exception)
-        {
-            reusable = false;
-        }
-        _pool.Return(_entry, reusable);
-    }
+    public void Close() => SyncCompletion.Wait(CloseCore(async: false));
 
     /// <inheritdoc />
     public void Dispose() => Close();
 
     /// <summary>Returns the connection to the pool, cleaning its state asynchronously.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseCore(async: true);
+
+    private async ValueTask CloseCore(bool async)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         bool reusable;
         try
         {
-            reusable = await CleanupAsync().ConfigureAwait(false);
+            reusable = await Cleanup(async).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -222,7 +209,7 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
     }
 
     // Undoes the tracked state. False: the connection cannot be reused and is closed instead.
-    private bool Cleanup()
+    private async ValueTask<bool> Cleanup(bool async)
     {
         IConn conn = _entry.Conn;
         ConnState state = _state;
@@ -232,47 +219,27 @@ internal sealed class PooledConn : IConnWithTimeout, IRespExecutor
         if ((state & ConnState.AnySubscription) != 0)
         {
             SendUnsubscribeAll(conn, state);
-            conn.Flush();
+            if (async) await conn.FlushAsync().ConfigureAwait(false);
+            else conn.Flush();
             while (true)
             {
-                if (conn.Receive() is byte[] reply && reply.AsSpan().SequenceEqual(Sentinel)) break;
+                object? reply = async ? await conn.ReceiveAsync().ConfigureAwait(false) : conn.Receive();
+                if (reply is byte[] bytes && bytes.AsSpan().SequenceEqual(Sentinel)) break;
             }
         }
         // UNWATCH after the unsubscribes: a RESP2 connection in subscribed mode rejects it.
         if ((state & (ConnState.Multi | ConnState.Watch)) == ConnState.Watch) conn.Send("UNWATCH");
-        conn.Do("");
+        await Do(async, conn, "", []).ConfigureAwait(false);
         if ((state & ConnState.Selected) != 0)
         {
             if (_pool.Database is not int database) return false;
-            conn.Do("SELECT", database);
+            await Do(async, conn, "SELECT", [database]).ConfigureAwait(false);
         }
         return conn.Err is null;
     }
 
-    private async ValueTask<bool> CleanupAsync()
-    {
-        IConn conn = _entry.Conn;
-        ConnState state = _state;
-        if (conn.Err is not null || (state & ConnState.Destroy) != 0) return false;
-        if ((state & ConnState.Multi) != 0) conn.Send("DISCARD");
-        if ((state & ConnState.AnySubscription) != 0)
-        {
-            SendUnsubscribeAll(conn, state);
-            await conn.FlushAsync().ConfigureAwait(false);
-            while (true)
-            {
-                if (await conn.ReceiveAsync().ConfigureAwait(false) is byte[] reply && reply.AsSpan().SequenceEqual(Sentinel)) break;
-            }
-        }
-        if ((state & (ConnState.Multi | ConnState.Watch)) == ConnState.Watch) conn.Send("UNWATCH");
-        await conn.DoAsync("", [], CancellationToken.None).ConfigureAwait(false);
-        if ((state & ConnState.Selected) != 0)
-        {
-            if (_pool.Database is not int database) return false;
-            await conn.DoAsync("SELECT", [database], CancellationToken.None).ConfigureAwait(false);
-        }
-        return conn.Err is null;
-    }
+    private static ValueTask<object?> Do(bool async, IConn conn, string command, object?[] args)
+        => async ? conn.DoAsync(command, args, CancellationToken.None) : new ValueTask<object?>(conn.Do(command, args));
 
     // Leaves every kind of subscription, then asks for the sentinel: a server error on the way (a
     // server without SUNSUBSCRIBE, say) is thrown by Receive and the connection is not reused.

@@ -72,10 +72,10 @@ public sealed class Sentinel
 
     /// <summary>The master's address (<c>host:port</c>), named by a sentinel and confirmed by its ROLE.</summary>
     /// <exception cref="RedisSentinelException">No sentinel answered, the name is unknown, or no master was confirmed in time.</exception>
-    public string MasterAddress() => MasterAddressCore(async: false, null, CancellationToken.None).GetAwaiter().GetResult();
+    public string MasterAddress() => SyncCompletion.Result(MasterAddressCore(async: false, null, CancellationToken.None));
 
     /// <summary>As <see cref="MasterAddress()"/>, stopping between steps when <paramref name="cancellationToken"/> is cancelled (a client's reconnect).</summary>
-    internal string MasterAddress(DialOptions? dataOptions, CancellationToken cancellationToken) => MasterAddressCore(async: false, dataOptions, cancellationToken).GetAwaiter().GetResult();
+    internal string MasterAddress(DialOptions? dataOptions, CancellationToken cancellationToken) => SyncCompletion.Result(MasterAddressCore(async: false, dataOptions, cancellationToken));
 
     /// <summary>As <see cref="MasterAddressAsync(CancellationToken)"/>, confirming ROLE with <paramref name="dataOptions"/> when <see cref="DataNodeDialOptions"/> is not set.</summary>
     internal ValueTask<string> MasterAddressAsync(DialOptions? dataOptions, CancellationToken cancellationToken) => MasterAddressCore(async: true, dataOptions, cancellationToken);
@@ -91,17 +91,23 @@ public sealed class Sentinel
 
     /// <summary>The addresses of the master's replicas that the sentinels consider up (not down, not disconnected).</summary>
     /// <exception cref="RedisSentinelException">No sentinel answered, or the name is unknown.</exception>
-    public IReadOnlyList<string> ReplicaAddresses() => ReplicaAddressesCore(async: false, CancellationToken.None).GetAwaiter().GetResult();
+    public IReadOnlyList<string> ReplicaAddresses() => SyncCompletion.Result(ReplicaAddressesCore(async: false, CancellationToken.None));
 
     /// <summary>The asynchronous twin of <see cref="ReplicaAddresses"/>.</summary>
     public ValueTask<IReadOnlyList<string>> ReplicaAddressesAsync(CancellationToken cancellationToken = default) => ReplicaAddressesCore(async: true, cancellationToken);
 
     /// <summary>Dials the current master (for <see cref="Pool.Dial"/>, redigo style).</summary>
-    public IConn DialMaster(DialOptions? options = null) => Conn.Dial("tcp", MasterAddress(options, CancellationToken.None), options);
+    public IConn DialMaster(DialOptions? options = null) => SyncCompletion.Result(DialMasterCore(async: false, options, CancellationToken.None));
 
     /// <summary>The asynchronous twin of <see cref="DialMaster"/>.</summary>
     public async ValueTask<IConn> DialMasterAsync(DialOptions? options = null, CancellationToken cancellationToken = default)
-        => await Conn.DialAsync("tcp", await MasterAddressAsync(options, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+        => await DialMasterCore(async: true, options, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<IConn> DialMasterCore(bool async, DialOptions? options, CancellationToken cancellationToken)
+    {
+        string master = await MasterAddressCore(async, options, cancellationToken).ConfigureAwait(false);
+        return await Conn.DialCore(async, "tcp", master, options ?? DialOptions.Default, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// True when the connection's server reports <paramref name="expectedRole"/> (<c>master</c> or
@@ -172,9 +178,7 @@ public sealed class Sentinel
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await using IConn conn = async
-                    ? await Conn.DialAsync("tcp", address, SentinelOptions(), cancellationToken).ConfigureAwait(false)
-                    : Conn.Dial("tcp", address, SentinelOptions());
+                await using IConn conn = await Conn.DialCore(async, "tcp", address, SentinelOptions(), cancellationToken).ConfigureAwait(false);
                 object? reply = async
                     ? await conn.DoAsync("SENTINEL", [subcommand, MasterName], cancellationToken).ConfigureAwait(false)
                     : conn.Do("SENTINEL", subcommand, MasterName);
@@ -228,9 +232,7 @@ public sealed class Sentinel
             ReadTimeout = SentinelTimeout,
             WriteTimeout = SentinelTimeout,
         };
-        await using IConn conn = async
-            ? await Conn.DialAsync("tcp", address, options, cancellationToken).ConfigureAwait(false)
-            : Conn.Dial("tcp", address, options);
+        await using IConn conn = await Conn.DialCore(async, "tcp", address, options, cancellationToken).ConfigureAwait(false);
         object? reply = async ? await conn.DoAsync("ROLE", [], cancellationToken).ConfigureAwait(false) : conn.Do("ROLE");
         return reply is object?[] { Length: > 0 } parts && string.Equals(Reply.String(parts[0]), role, StringComparison.OrdinalIgnoreCase);
     }

@@ -47,79 +47,68 @@ public static class Transaction
     /// <exception cref="RedisServerException">The server refused a command (EXECABORT and the like).</exception>
     public static object?[]? Run(IConn conn, IReadOnlyList<string> watchKeys, Func<IConn, Action<IConn>?> prepare, int maxAttempts = DefaultMaxAttempts)
     {
-        Validate(conn, watchKeys, prepare, maxAttempts);
-        object?[]? watchArgs = watchKeys.Count == 0 ? null : [.. watchKeys];
-        for (int attempt = 1; attempt <= maxAttempts; attempt++)
-        {
-            Stage stage = Stage.Watching;
-            try
-            {
-                if (watchArgs is not null) conn.Do("WATCH", watchArgs);
-                Action<IConn>? queue = prepare(conn);
-                if (queue is null)
-                {
-                    if (watchArgs is not null) conn.Do("UNWATCH");
-                    return null;
-                }
-                conn.Send("MULTI");
-                stage = Stage.Queueing;
-                queue(conn);
-                stage = Stage.Executed; // EXEC ends MULTI and WATCH, whatever it answers
-                object? reply = conn.Do("EXEC");
-                if (reply is object?[] replies) return replies;
-                if (reply is not null) throw new RedisException($"EXEC returned an unexpected {reply.GetType().Name} reply.");
-                if (watchArgs is null) throw new RedisException("EXEC returned nil without a WATCH.");
-            }
-            catch (Exception) when (stage == Stage.Queueing || (stage == Stage.Watching && watchArgs is not null))
-            {
-                Abandon(conn, stage == Stage.Queueing);
-                throw;
-            }
-        }
-        throw new RedisWatchConflictException(maxAttempts);
+        return SyncCompletion.Result(RunCore(async: false, conn, watchKeys, prepare, null, maxAttempts, CancellationToken.None));
     }
 
     /// <summary>The asynchronous twin of <see cref="Run"/>: <paramref name="prepare"/> reads asynchronously; the writes are queued synchronously (Send only buffers).</summary>
     /// <returns>EXEC's replies, or <see langword="null"/> when <paramref name="prepare"/> gave up.</returns>
     /// <exception cref="RedisWatchConflictException">Every attempt conflicted.</exception>
-    public static async ValueTask<object?[]?> RunAsync(
+    public static ValueTask<object?[]?> RunAsync(
         IConn conn,
         IReadOnlyList<string> watchKeys,
         Func<IConn, CancellationToken, ValueTask<Action<IConn>?>> prepare,
         int maxAttempts = DefaultMaxAttempts,
         CancellationToken cancellationToken = default)
     {
-        Validate(conn, watchKeys, prepare, maxAttempts);
+        return RunCore(async: true, conn, watchKeys, null, prepare, maxAttempts, cancellationToken);
+    }
+
+    // The loop of Run and RunAsync: exactly one of prepare and prepareAsync is set, as async says.
+    private static async ValueTask<object?[]?> RunCore(
+        bool async,
+        IConn conn,
+        IReadOnlyList<string> watchKeys,
+        Func<IConn, Action<IConn>?>? prepare,
+        Func<IConn, CancellationToken, ValueTask<Action<IConn>?>>? prepareAsync,
+        int maxAttempts,
+        CancellationToken cancellationToken)
+    {
+        Validate(conn, watchKeys, async ? prepareAsync! : prepare!, maxAttempts);
         object?[]? watchArgs = watchKeys.Count == 0 ? null : [.. watchKeys];
         for (int attempt = 1; attempt <= maxAttempts; attempt++)
         {
             Stage stage = Stage.Watching;
             try
             {
-                if (watchArgs is not null) await conn.DoAsync("WATCH", watchArgs, cancellationToken).ConfigureAwait(false);
-                Action<IConn>? queue = await prepare(conn, cancellationToken).ConfigureAwait(false);
+                if (watchArgs is not null) await Do(async, conn, "WATCH", watchArgs, cancellationToken).ConfigureAwait(false);
+                Action<IConn>? queue = async
+                    ? await prepareAsync!(conn, cancellationToken).ConfigureAwait(false)
+                    : prepare!(conn);
                 if (queue is null)
                 {
-                    if (watchArgs is not null) await conn.DoAsync("UNWATCH", [], cancellationToken).ConfigureAwait(false);
+                    if (watchArgs is not null) await Do(async, conn, "UNWATCH", [], cancellationToken).ConfigureAwait(false);
                     return null;
                 }
                 conn.Send("MULTI");
                 stage = Stage.Queueing;
                 queue(conn);
                 stage = Stage.Executed; // EXEC ends MULTI and WATCH, whatever it answers
-                object? reply = await conn.DoAsync("EXEC", [], cancellationToken).ConfigureAwait(false);
+                object? reply = await Do(async, conn, "EXEC", [], cancellationToken).ConfigureAwait(false);
                 if (reply is object?[] replies) return replies;
                 if (reply is not null) throw new RedisException($"EXEC returned an unexpected {reply.GetType().Name} reply.");
                 if (watchArgs is null) throw new RedisException("EXEC returned nil without a WATCH.");
             }
             catch (Exception) when (stage == Stage.Queueing || (stage == Stage.Watching && watchArgs is not null))
             {
-                await AbandonAsync(conn, stage == Stage.Queueing).ConfigureAwait(false);
+                await Abandon(async, conn, stage == Stage.Queueing).ConfigureAwait(false);
                 throw;
             }
         }
         throw new RedisWatchConflictException(maxAttempts);
     }
+
+    private static ValueTask<object?> Do(bool async, IConn conn, string command, object?[] args, CancellationToken cancellationToken)
+        => async ? conn.DoAsync(command, args, cancellationToken) : new ValueTask<object?>(conn.Do(command, args));
 
     private enum Stage
     {
@@ -137,29 +126,16 @@ public static class Transaction
     }
 
     // Best effort: leave no MULTI or WATCH behind on a connection that is still usable. DISCARD also unwatches.
-    private static void Abandon(IConn conn, bool multiSent)
+    private static async ValueTask Abandon(bool async, IConn conn, bool multiSent)
     {
         if (conn.Err is not null) return;
         try
         {
-            conn.Do(multiSent ? "DISCARD" : "UNWATCH");
+            await Do(async, conn, multiSent ? "DISCARD" : "UNWATCH", [], CancellationToken.None).ConfigureAwait(false);
         }
         catch (RedisException)
         {
             // The original exception matters more; a broken connection reports itself on next use.
-        }
-    }
-
-    private static async ValueTask AbandonAsync(IConn conn, bool multiSent)
-    {
-        if (conn.Err is not null) return;
-        try
-        {
-            await conn.DoAsync(multiSent ? "DISCARD" : "UNWATCH", [], CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // As in Abandon.
         }
     }
 }
