@@ -181,8 +181,11 @@ public sealed partial class RedisClient
     // A burst writes by itself once this much is queued: bounds the buffer and the first reply's wait.
     private const int BurstWriteBytes = 32 * 1024;
 
-    // How long a burst may stay unwritten when its thread never awaits (fire and forget): the backstop.
-    private const int BurstTimeoutMs = 1;
+    /// <summary>
+    /// How long a burst may stay unwritten when its thread never awaits (fire and forget): the backstop, in
+    /// milliseconds. Internal so a test can keep a slow machine's preemption from cutting a burst in two.
+    /// </summary>
+    internal int BurstTimeoutMilliseconds { get; set; } = 1;
 
     /// <summary>The thread of <see cref="WriteBurst"/> awaits: write what is queued (its burst and anything else).</summary>
     internal void EndBurst()
@@ -212,12 +215,12 @@ public sealed partial class RedisClient
                 using (ExecutionContext.SuppressFlow()) _burstTimer = new Timer(BurstTimerFired, this, Timeout.Infinite, Timeout.Infinite);
             }
         }
-        _burstTimer.Change(BurstTimeoutMs, Timeout.Infinite);
+        _burstTimer.Change(BurstTimeoutMilliseconds, Timeout.Infinite);
     }
 
     private static readonly TimerCallback BurstTimerFired = static state => ((RedisClient)state!).OnBurstTimer();
 
-    // The backstop: a burst whose thread has not awaited within BurstTimeoutMs is written now.
+    // The backstop: a burst whose thread has not awaited within BurstTimeoutMilliseconds is written now.
     private void OnBurstTimer()
     {
         lock (_writeLock)

@@ -19,6 +19,9 @@ internal static class WriteBurst
     {
         if (t_client != client)
         {
+            // A burst on another client is still open (its await will write it): this call is not part of
+            // it, and is written the ordinary way, so neither client's commands wait for the other's burst.
+            if (t_client is not null && t_count >= 2) return 1;
             t_client = client;
             t_count = 0;
         }
