@@ -17,26 +17,16 @@ internal sealed class ClientTransport
     private Exception? _abortReason;
     private long _bytesRead;   // written by the reader thread only; read by the stall watchdog
 
-    public ClientTransport(Conn conn, RespLimits limits)
+    public ClientTransport(Conn conn)
     {
         _conn = conn;
         _stream = conn.TransportStream;
         _socket = conn.TransportSocket;
         Description = conn.TransportDescription;
-        Decoder = new RespDecoder(limits, 64 * 1024);
-        RespDecoder handshake = conn.TransportDecoder;
-        // Complete frames read past the handshake replies (a push, say) stay in order.
-        while (handshake.TryReadFrame(out ReadOnlySpan<byte> frame))
-        {
-            Decoder.Append(frame);
-            handshake.Consume(frame.Length);
-        }
-        if (handshake.BufferedLength > 0)
-        {
-            // A partial frame cannot be moved across mid-scan; it would have to be a push sent unasked.
-            Decoder.Dispose();
-            throw new RedisProtocolException($"Unexpected partial reply after the handshake ({Description}).");
-        }
+        // The dial's own decoder carries on: bytes read past the handshake replies (a push, even part of
+        // one) stay in order, nothing is copied, and an idle client holds one receive buffer, not two.
+        // The dial's writer is not needed again: its buffer goes back to the pool.
+        Decoder = conn.TakeTransportBuffers();
         // Idle is normal on a shared connection: the reader waits without a deadline (per-command
         // timeouts are the callers' own). Writes keep DialOptions.WriteTimeout.
         if (_stream.CanTimeout) _stream.ReadTimeout = Timeout.Infinite;

@@ -112,8 +112,17 @@ internal abstract class PipelineOperation<TResult> : PipelineOperation, IValueTa
         }
     }
 
-    ValueTaskSourceStatus IValueTaskSource<TResult>.GetStatus(short token) => _core.GetStatus(token);
+    // An await asks for the status first: the caller is about to wait, so a burst of calls it started is
+    // written now (see WriteBurst). OnCompleted does the same for callers that skip the status check.
+    ValueTaskSourceStatus IValueTaskSource<TResult>.GetStatus(short token)
+    {
+        WriteBurst.End();
+        return _core.GetStatus(token);
+    }
 
     void IValueTaskSource<TResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-        => _core.OnCompleted(continuation, state, token, flags);
+    {
+        WriteBurst.End();
+        _core.OnCompleted(continuation, state, token, flags);
+    }
 }

@@ -135,14 +135,37 @@ public sealed partial class RedisClient
 
     // Decides, under the lock, who writes the command just queued. A thread already in FlushLoop will
     // (it loops until the buffer is empty). Otherwise a synchronous caller writes itself, always: it must
-    // never wait for a thread-pool work item. An asynchronous caller writes itself when the connection is
-    // idle (lowest latency), but when replies are still outstanding it schedules the write as a work item
-    // behind the continuations already queued, so the commands those continuations send join the same
-    // batch: one socket write per wave of replies instead of one per command.
+    // never wait for a thread-pool work item. An asynchronous caller:
+    // - that has queued other commands since it last awaited (a burst: calls started, then awaited) leaves
+    //   the write to its own first await (WriteBurst.End), so the burst goes out in one write; it writes at
+    //   once only when the buffer is large. A timer is the backstop for a burst that is never awaited.
+    // - else writes itself when the connection is idle (lowest latency);
+    // - else, with replies still outstanding, schedules the write as a work item behind the continuations
+    //   already queued, so the commands those continuations send join the same batch: one socket write per
+    //   wave of replies instead of one per command.
     private bool ClaimFlushLocked(bool synchronous)
     {
         if (_flushing) return false;
-        if (synchronous || _commands - _failedInFlight - Volatile.Read(ref _replies) <= 1)
+        if (synchronous)
+        {
+            _flushing = true;
+            return true;
+        }
+        if (WriteBurst.Add(this) >= 2)
+        {
+            if (_active.Length >= BurstWriteBytes)
+            {
+                _flushing = true;
+                return true;
+            }
+            if (_burstThread == 0)
+            {
+                _burstThread = Environment.CurrentManagedThreadId;
+                ArmBurstTimerLocked();
+            }
+            return false;
+        }
+        if (_commands - _failedInFlight - Volatile.Read(ref _replies) <= 1)
         {
             _flushing = true;
             return true;
@@ -155,6 +178,61 @@ public sealed partial class RedisClient
         return false;
     }
 
+    // A burst writes by itself once this much is queued: bounds the buffer and the first reply's wait.
+    private const int BurstWriteBytes = 32 * 1024;
+
+    /// <summary>
+    /// How long a burst may stay unwritten when its thread never awaits (fire and forget): the backstop, in
+    /// milliseconds. Internal so a test can keep a slow machine's preemption from cutting a burst in two.
+    /// </summary>
+    internal int BurstTimeoutMilliseconds { get; set; } = 1;
+
+    /// <summary>The thread of <see cref="WriteBurst"/> awaits: write what is queued (its burst and anything else).</summary>
+    internal void EndBurst()
+    {
+        lock (_writeLock)
+        {
+            _burstThread = 0;
+            if (_flushing || _active.Length == 0 || _state != State.Connected) return;
+            _flushing = true;
+        }
+        FlushLoop();
+    }
+
+    private void ArmBurstTimerLocked()
+    {
+        if (_burstTimerArmed) return;
+        _burstTimerArmed = true;
+        if (_burstTimer is null)
+        {
+            // The timer outlives the call that arms it: it must not capture that caller's execution context.
+            if (ExecutionContext.IsFlowSuppressed())
+            {
+                _burstTimer = new Timer(BurstTimerFired, this, Timeout.Infinite, Timeout.Infinite);
+            }
+            else
+            {
+                using (ExecutionContext.SuppressFlow()) _burstTimer = new Timer(BurstTimerFired, this, Timeout.Infinite, Timeout.Infinite);
+            }
+        }
+        _burstTimer.Change(BurstTimeoutMilliseconds, Timeout.Infinite);
+    }
+
+    private static readonly TimerCallback BurstTimerFired = static state => ((RedisClient)state!).OnBurstTimer();
+
+    // The backstop: a burst whose thread has not awaited within BurstTimeoutMilliseconds is written now.
+    private void OnBurstTimer()
+    {
+        lock (_writeLock)
+        {
+            _burstTimerArmed = false;
+            _burstThread = 0;
+            if (_flushing || _active.Length == 0 || _state != State.Connected) return;
+            _flushing = true;
+        }
+        FlushLoop();
+    }
+
     /// <summary>The deferred write of <see cref="ClaimFlushLocked"/> (one instance per client: queuing it allocates nothing).</summary>
     private sealed class ScheduledFlush(RedisClient client) : IThreadPoolWorkItem
     {
@@ -164,6 +242,7 @@ public sealed partial class RedisClient
             {
                 client._flushScheduled = false;
                 if (client._flushing) return; // someone is writing: they take everything
+                if (client._burstThread != 0) return; // a burst's thread writes at its await (or the burst timer does)
                 client._flushing = true;
             }
             client.FlushLoop();

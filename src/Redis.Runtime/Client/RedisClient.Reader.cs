@@ -20,7 +20,7 @@ public sealed partial class RedisClient
         Conn conn = Conn.DialCore(network, address, options, abort);
         try
         {
-            return new ClientTransport(conn, options.Limits);
+            return new ClientTransport(conn);
         }
         catch
         {

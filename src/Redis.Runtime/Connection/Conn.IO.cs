@@ -30,11 +30,53 @@ public sealed partial class Conn
         {
             _stream.Write(_writer.WrittenSpan);
             _writer.Reset();
+            _replyOwed = true;
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
             _writer.Reset();
             throw Fail(MapTransportFailure(ex, "writing to"));
+        }
+    }
+
+    /// <summary>
+    /// How long a synchronous read right after a write polls the socket before blocking, in microseconds
+    /// (0: never). Internal so the benchmarks can compare settings; see <see cref="SpinForReply"/>.
+    /// </summary>
+    internal static int SyncSpinMicroseconds = 50;
+
+    private static int s_spinners;   // threads polling a socket right now, across all connections
+    private bool _replyOwed;         // a sync write went out since the last read: its reply is near
+
+    // A loopback or LAN round trip takes tens of microseconds; a thread that blocks in recv for it pays a sleep
+    // and a wake-up on top (measured: most of a sequential call's time on a VM). Right after writing a
+    // command, polling the socket for about one round trip hands the reply over without that wake-up; past the
+    // budget it blocks. Only plain sockets (TLS keeps its own buffer), only while a reply is owed (never for a
+    // pub/sub wait), and at most one spinning thread per core but one, so the server and the other threads
+    // keep their cores.
+    private void SpinForReply()
+    {
+        _replyOwed = false;
+        int microseconds = SyncSpinMicroseconds;
+        Socket? socket = _socket;
+        if (microseconds <= 0 || socket is null || _stream is not NetworkStream || Environment.ProcessorCount < 2) return;
+        if (Interlocked.Increment(ref s_spinners) >= Environment.ProcessorCount)
+        {
+            Interlocked.Decrement(ref s_spinners);
+            return;
+        }
+        try
+        {
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + microseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+            while (socket.Available == 0 && System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(4);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The read that follows reports the failure.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_spinners);
         }
     }
 
@@ -66,6 +108,7 @@ public sealed partial class Conn
         int read;
         if (_handshakeDeadline != 0) ArmHandshakeDeadline();
         _decoder.DetachPendingBulk(target);
+        if (_replyOwed) SpinForReply();
         try
         {
             read = _stream.Read(_decoder.GetFillBuffer(MinimumReadSize).Span);

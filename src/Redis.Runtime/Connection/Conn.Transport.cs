@@ -16,6 +16,16 @@ public sealed partial class Conn
     /// <summary>The receive buffer: bytes already read past the handshake replies stay here.</summary>
     internal RespDecoder TransportDecoder => _decoder;
 
+    /// <summary>
+    /// Hands the receive buffer (with any bytes read past the handshake) to the client taking over the
+    /// transport, and returns the writer's buffer to the pool: the connection is only closed after this.
+    /// </summary>
+    internal RespDecoder TakeTransportBuffers()
+    {
+        _writer.Dispose();
+        return _decoder;
+    }
+
     /// <summary>The transport and address ("tcp 127.0.0.1:6379"); never holds credentials.</summary>
     internal string TransportDescription => _description;
 }

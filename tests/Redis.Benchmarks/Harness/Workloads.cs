@@ -87,6 +87,7 @@ internal sealed class Workloads
         var list = new List<Contender>
         {
             new("W1", "ours: Conn typed Execute (sync)", Peer.Ours, () => Task.FromResult(W1ConnTyped())),
+            new("W1", "ours: Conn typed Execute (sync, no spin)", Peer.Ours, () => Task.FromResult(W1ConnTyped(spinMicroseconds: 0))),
             new("W1", "ours: Conn.Do (sync)", Peer.Ours, () => Task.FromResult(W1ConnDo())),
             new("W1", "ours: Conn.DoAsync (async)", Peer.Ours, W1ConnDoAsync),
             new("W1", "ours: RedisClient Commands().Set/Get (sync, spin 50 us)", Peer.Ours, () => Task.FromResult(W1Client(spinMicroseconds: 50))),
@@ -128,15 +129,25 @@ internal sealed class Workloads
 
     // ---- W1: sequential SET then GET ----
 
-    private double W1ConnTyped()
+    // spinMicroseconds: how long a sync read right after a write polls the socket before blocking (null: the default).
+    private double W1ConnTyped(int? spinMicroseconds = null)
     {
-        using var conn = (Conn)Conn.Dial("tcp", Address);
-        int n = W1Count;
-        for (int i = 0; i < 1000; i++) W1TypedStep(conn, i);
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < n; i++) conn.Execute<SetCommand, OkParser, bool>(new SetCommand(_keys[i % Keyspace], _smallValue), default);
-        for (int i = 0; i < n; i++) conn.Execute<GetCommand, BytesParser, byte[]?>(new GetCommand(_keys[i % Keyspace]), default);
-        return 2.0 * n / watch.Elapsed.TotalSeconds;
+        int saved = Conn.SyncSpinMicroseconds;
+        if (spinMicroseconds is { } spin) Conn.SyncSpinMicroseconds = spin;
+        try
+        {
+            using var conn = (Conn)Conn.Dial("tcp", Address);
+            int n = W1Count;
+            for (int i = 0; i < 1000; i++) W1TypedStep(conn, i);
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < n; i++) conn.Execute<SetCommand, OkParser, bool>(new SetCommand(_keys[i % Keyspace], _smallValue), default);
+            for (int i = 0; i < n; i++) conn.Execute<GetCommand, BytesParser, byte[]?>(new GetCommand(_keys[i % Keyspace]), default);
+            return 2.0 * n / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            Conn.SyncSpinMicroseconds = saved;
+        }
     }
 
     private void W1TypedStep(Conn conn, int i)
