@@ -101,11 +101,11 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
             if (list.IsEmpty) return;
             try
             {
-                production.AddSource("Redis.Commands.Enums.g.cs", SourceText.From(SourceEmitter.EmitEnums(list), Encoding.UTF8));
+                production.AddSource(KnownTypes.EnumNamespace + ".Enums.g.cs", SourceText.From(SourceEmitter.EmitEnums(list), Encoding.UTF8));
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
-                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, "Redis.Commands enums", error.GetType().Name + ": " + error.Message));
+                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, KnownTypes.EnumNamespace + " enums", error.GetType().Name + ": " + error.Message));
             }
         });
 
@@ -141,7 +141,7 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
     }
 
     /// <summary>The attribute that marks the class receiving the command table data.</summary>
-    public const string CommandTableAttributeName = "Redis.GeneratedCommandTableAttribute";
+    public const string CommandTableAttributeName = KnownTypes.GeneratedCommandTableAttribute;
 
     /// <summary>The item metadata that marks an AdditionalFiles item as a command spec, whatever its name.</summary>
     public const string SpecMetadata = "build_metadata.AdditionalFiles.RedisCommandSpec";

@@ -420,7 +420,7 @@ internal sealed class ArgumentBinder
     private bool BindOption(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool optional)
     {
         TypeDesc type = parameter.Type;
-        if (OptionTypes.ForType(type.Underlying.DisplayNotNull.Replace("global::", "")) is { } known)
+        if (OptionTypes.ForType(KnownTypes.Unqualify(type.Underlying.DisplayNotNull)) is { } known)
         {
             var tokens = new HashSet<string>(argument.Arguments.Select(OptionTypes.Signature), StringComparer.OrdinalIgnoreCase);
             var foreign = known.Tokens.Where(t => !tokens.Contains(t)).ToList();
@@ -627,7 +627,7 @@ internal sealed class ArgumentBinder
             case ArgumentType.PureToken:
                 return false;
             case ArgumentType.OneOf when type.Underlying.Shape == TypeShape.Arguments:
-                return OptionTypes.ForType(type.Underlying.DisplayNotNull.Replace("global::", "")) is not { } known
+                return OptionTypes.ForType(KnownTypes.Unqualify(type.Underlying.DisplayNotNull)) is not { } known
                     || known.Tokens.All(t => argument.Arguments.Any(a => string.Equals(OptionTypes.Signature(a), t, StringComparison.OrdinalIgnoreCase)));
             case ArgumentType.OneOf:
                 return type.Underlying.Shape == TypeShape.Enum
@@ -752,7 +752,7 @@ internal sealed class ArgumentBinder
     private bool NotAllowed(ParameterDeclaration parameter, SpecArgument argument, string reason)
     {
         _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterTypeNotAllowed, parameter.Location ?? _methodLocation,
-            parameter.Name, parameter.Type.Display.Replace("global::", ""), argument.TypeName, argument.Name, _command.Name, reason));
+            parameter.Name, KnownTypes.Unqualify(parameter.Type.Display), argument.TypeName, argument.Name, _command.Name, reason));
         return false;
     }
 

@@ -18,9 +18,6 @@ internal sealed record BindResult(GeneratedInterface? Generated, EquatableArray<
 /// </summary>
 internal static class InterfaceBinder
 {
-    private const string IConn = "global::Redis.IConn";
-    private const string IRespExecutor = "global::Redis.IRespExecutor";
-
     public static BindResult Bind(InterfaceDeclaration declaration, CommandSpec spec, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>(declaration.Diagnostics);
@@ -58,9 +55,9 @@ internal static class InterfaceBinder
         foreach (MethodDeclaration method in declaration.Methods)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (method.Name == "Create" && method.Parameters.Count == 1 && method.Parameters[0].Type.DisplayNotNull is IConn or IRespExecutor)
+            if (method.Name == "Create" && method.Parameters.Count == 1 && method.Parameters[0].Type.DisplayNotNull is KnownTypes.IConn or KnownTypes.IRespExecutor)
             {
-                bool conn = method.Parameters[0].Type.DisplayNotNull == IConn;
+                bool conn = method.Parameters[0].Type.DisplayNotNull == KnownTypes.IConn;
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, method.Location ?? declaration.IdentifierLocation,
                     $"{method.Name}({(conn ? "IConn" : "IRespExecutor")})",
                     $"the generated factory method {declaration.Name}.Create({(conn ? "IConn" : "IRespExecutor")}); rename the method and map it with [RedisCommand]"));
@@ -90,7 +87,8 @@ internal static class InterfaceBinder
             foreach (SpecCommand command in SelectCommands(declaration, spec))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var built = Redis.Generators.SpecDriven.SpecMemberBuilder.Build(command, spec.Enums, names, reserved, enumsUsed);
+                var built = Redis.Generators.SpecDriven.SpecMemberBuilder.Build(command, spec.Enums, names, reserved, enumsUsed,
+                    diagnostics, declaration.AttributeLocation ?? declaration.IdentifierLocation);
                 if (built is null)
                 {
                     skipped++;

@@ -219,5 +219,5 @@ internal static class MethodBinder
         return fallback;
     }
 
-    internal static string Short(TypeDesc type) => type.Display.Replace("global::", "");
+    internal static string Short(TypeDesc type) => KnownTypes.Unqualify(type.Display);
 }

@@ -14,7 +14,7 @@ internal static class SourceEmitter
 {
     public static readonly string Version = typeof(SourceEmitter).Assembly.GetName().Version?.ToString() ?? "1.0.0.0";
 
-    private static string GeneratedCode => $"[global::System.CodeDom.Compiler.GeneratedCode(\"Redis.Generators\", \"{Version}\")]";
+    private static string GeneratedCode => $"[{KnownTypes.GeneratedCodeAttribute}(\"Redis.Generators\", \"{Version}\")]";
 
     public static string Emit(GeneratedInterface model)
     {
@@ -133,7 +133,7 @@ internal static class SourceEmitter
 
     private static string ImplementationReference(GeneratedInterface model)
         => model.ImplementationIsFileLocal
-            ? "global::" + (model.Namespace is null ? "" : string.Join(".", model.Namespace.Split('.').Select(Id)) + ".") + model.ImplementationName
+            ? KnownTypes.Qualify((model.Namespace is null ? "" : string.Join(".", model.Namespace.Split('.').Select(Id)) + ".") + model.ImplementationName)
             : model.ImplementationName;
 
     private static void EmitFactories(IndentedWriter w, GeneratedInterface model)
@@ -144,24 +144,24 @@ internal static class SourceEmitter
         {
             first = false;
             w.Line($"/// <summary>");
-            w.Line($"/// Creates an implementation of <see cref=\"{Cref(self)}\"/> that sends its commands over <paramref name=\"conn\"/>:");
+            w.Line($"/// Creates an implementation of <see cref=\"{self}\"/> that sends its commands over <paramref name=\"conn\"/>:");
             w.Line($"/// each method writes its command with the typed RESP writer and reads the reply straight into its result type.");
             w.Line($"/// </summary>");
-            w.Line($"/// <param name=\"conn\">The connection (natively typed for <see cref=\"global::Redis.Conn\"/>, adapted through <c>Do</c> for other connections); it is not disposed by the result.</param>");
+            w.Line($"/// <param name=\"conn\">The connection (natively typed for <see cref=\"{KnownTypes.Conn}\"/>, adapted through <c>Do</c> for other connections); it is not disposed by the result.</param>");
             w.Line($"/// <returns>The command interface over <paramref name=\"conn\"/>.</returns>");
             w.Line(GeneratedCode);
-            w.Line($"public static {(model.FactoriesHideInherited ? "new " : "")}{self} Create(global::Redis.IConn conn) => new {ImplementationReference(model)}(global::Redis.RespExecutor.For(conn));");
+            w.Line($"public static {(model.FactoriesHideInherited ? "new " : "")}{self} Create({KnownTypes.IConn} conn) => new {ImplementationReference(model)}({KnownTypes.RespExecutor}.For(conn));");
         }
         if (model.EmitCreateFromExecutor)
         {
             if (!first) w.Line();
-            w.Line($"/// <summary>Creates an implementation of <see cref=\"{Cref(self)}\"/> that runs its commands on <paramref name=\"executor\"/>.</summary>");
-            w.Line($"/// <param name=\"executor\">Runs the typed commands: a <see cref=\"global::Redis.Conn\"/>, or any <see cref=\"global::Redis.IRespExecutor\"/>.</param>");
+            w.Line($"/// <summary>Creates an implementation of <see cref=\"{self}\"/> that runs its commands on <paramref name=\"executor\"/>.</summary>");
+            w.Line($"/// <param name=\"executor\">Runs the typed commands: a <see cref=\"{KnownTypes.Conn}\"/>, or any <see cref=\"{KnownTypes.IRespExecutor}\"/>.</param>");
             w.Line($"/// <returns>The command interface over <paramref name=\"executor\"/>.</returns>");
             w.Line(GeneratedCode);
-            w.Line($"public static {(model.FactoriesHideInherited ? "new " : "")}{self} Create(global::Redis.IRespExecutor executor)");
+            w.Line($"public static {(model.FactoriesHideInherited ? "new " : "")}{self} Create({KnownTypes.IRespExecutor} executor)");
             w.Open();
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(executor);");
+            w.Line($"{KnownTypes.ArgumentNullException}.ThrowIfNull(executor);");
             w.Line($"return new {ImplementationReference(model)}(executor);");
             w.Close();
         }
@@ -170,7 +170,7 @@ internal static class SourceEmitter
     private static void EmitImplementation(IndentedWriter w, GeneratedInterface model, string declaration)
     {
         w.Line($"/// <summary>");
-        w.Line($"/// The generated implementation of <see cref=\"{Cref(model.FullyQualifiedName)}\"/>: one command struct per method, written without");
+        w.Line($"/// The generated implementation of <see cref=\"{model.FullyQualifiedName}\"/>: one command struct per method, written without");
         w.Line($"/// boxing and read with a typed parser.");
         w.Line($"/// </summary>");
         var commands = model.Methods.Where(m => m.Kind != BodyKind.Stub).ToList();
@@ -190,9 +190,9 @@ internal static class SourceEmitter
         w.Line(GeneratedCode);
         w.Line($"{declaration} {model.ImplementationName} : {model.FullyQualifiedName}");
         w.Open();
-        w.Line($"private readonly global::Redis.IRespExecutor {model.ExecutorField};");
+        w.Line($"private readonly {KnownTypes.IRespExecutor} {model.ExecutorField};");
         w.Line();
-        w.Line($"public {model.ImplementationName}(global::Redis.IRespExecutor executor) => this.{model.ExecutorField} = executor;");
+        w.Line($"public {model.ImplementationName}({KnownTypes.IRespExecutor} executor) => this.{model.ExecutorField} = executor;");
         foreach (GeneratedMethod method in model.Methods)
         {
             w.Line();
@@ -217,7 +217,7 @@ internal static class SourceEmitter
             w.Line($"/// <remarks>Not generated: {Xml(method.StubMessage ?? "")}</remarks>");
             w.Line($"public {method.ReturnType} {Id(method.Name)}({parameters})");
             w.Indent();
-            w.Line($"=> throw new global::System.NotSupportedException({Literal(method.StubMessage ?? "")});");
+            w.Line($"=> throw new {KnownTypes.NotSupportedException}({Literal(method.StubMessage ?? "")});");
             w.Unindent();
             if (method.Oblivious) w.Line("#nullable restore warnings");
             return;
@@ -231,11 +231,11 @@ internal static class SourceEmitter
         w.Line($"/// <remarks>{remarks}</remarks>");
         w.Line($"public {method.ReturnType} {Id(method.Name)}({parameters})");
         w.Open();
-        foreach (string check in method.NullChecks) w.Line($"global::System.ArgumentNullException.ThrowIfNull({check});");
+        foreach (string check in method.NullChecks) w.Line($"{KnownTypes.ArgumentNullException}.ThrowIfNull({check});");
         // A required choice given default would send no alternative and get a syntax error: refuse it before writing.
         foreach (string choice in method.RequiredChoices)
         {
-            w.Line($"if ({choice}.ArgumentCount == 0) throw new global::System.ArgumentException(\"Choose one alternative: the argument is required and default sends none.\", nameof({choice}));");
+            w.Line($"if ({choice}.ArgumentCount == 0) throw new {KnownTypes.ArgumentException}(\"Choose one alternative: the argument is required and default sends none.\", nameof({choice}));");
         }
         CommandStruct command = method.Command!;
         string arguments = string.Join(", ", command.Fields.Select(f => f.Parameter));
@@ -269,7 +269,7 @@ internal static class SourceEmitter
     private static void EmitCommand(IndentedWriter w, GeneratedMethod method, CommandStruct command)
     {
         w.Line($"/// <summary>Writes <c>{Xml(method.CommandName)}</c> with the arguments of <c>{method.Name}</c>.</summary>");
-        w.Line($"private readonly {(command.IsRefStruct ? "ref struct" : "struct")} {command.Name} : global::Redis.IRespCommand");
+        w.Line($"private readonly {(command.IsRefStruct ? "ref struct" : "struct")} {command.Name} : {KnownTypes.IRespCommand}");
         w.Open();
         foreach (CommandField field in command.Fields) w.Line($"private readonly {field.Type} {field.Name};");
         if (command.Fields.Count > 0)
@@ -283,11 +283,11 @@ internal static class SourceEmitter
         }
         // The command's entry in the runtime's command table, looked up once per type: routing, pool
         // cleanup and logging read it instead of re-reading the bytes the command writes.
-        w.Line($"private static readonly int s_commandId = global::Redis.CommandTable.IdOf({Literal(string.Join(" ", command.Words))});");
+        w.Line($"private static readonly int s_commandId = {KnownTypes.CommandTable}.IdOf({Literal(string.Join(" ", command.Words))});");
         w.Line();
-        w.Line("static int global::Redis.IRespCommand.CommandId => s_commandId;");
+        w.Line($"static int {KnownTypes.IRespCommand}.CommandId => s_commandId;");
         w.Line();
-        w.Line("public void WriteTo(global::Redis.RespWriter writer)");
+        w.Line($"public void WriteTo({KnownTypes.RespWriter} writer)");
         w.Open();
         var (constant, terms) = Count(command.Body);
         constant += command.Words.Count;
@@ -377,7 +377,7 @@ internal static class SourceEmitter
                 {
                     w.Line($"{enumToken.EnumType}.{Model.DeclarationReader.Escape(item.Member)} => {Literal(item.Token)}u8,");
                 }
-                w.Line($"_ => throw new global::System.ArgumentOutOfRangeException({Literal(enumToken.ParameterName)}, {enumToken.Expression}, \"The value names no token of the argument.\"),");
+                w.Line($"_ => throw new {KnownTypes.ArgumentOutOfRangeException}({Literal(enumToken.ParameterName)}, {enumToken.Expression}, \"The value names no token of the argument.\"),");
                 w.Unindent();
                 w.Line("});");
                 break;
@@ -441,67 +441,65 @@ internal static class SourceEmitter
         if (helpers.NotNil)
         {
             w.Line();
-            w.Line("/// <summary>Reads a reply that must not be nil: nil throws <see cref=\"global::Redis.RedisNilException\"/> (the result type is not nullable).</summary>");
-            w.Line("private readonly struct NotNilParser<T, TParser> : global::Redis.IRespParser<T>");
+            w.Line($"/// <summary>Reads a reply that must not be nil: nil throws <see cref=\"{KnownTypes.RedisNilException}\"/> (the result type is not nullable).</summary>");
+            w.Line($"private readonly struct NotNilParser<T, TParser> : {KnownTypes.IRespParser}<T>");
             w.Indent();
             w.Line("where T : class");
-            w.Line("where TParser : struct, global::Redis.IRespParser<T?>");
+            w.Line($"where TParser : struct, {KnownTypes.IRespParser}<T?>");
             w.Unindent();
             w.Open();
-            w.Line("public T Parse(ref global::Redis.RespReader reader) => default(TParser).Parse(ref reader) ?? throw new global::Redis.RedisNilException();");
+            w.Line($"public T Parse(ref {KnownTypes.RespReader} reader) => default(TParser).Parse(ref reader) ?? throw new {KnownTypes.RedisNilException}();");
             w.Close();
         }
         if (helpers.NilAsFalse)
         {
             w.Line();
             w.Line("/// <summary>Reads a boolean reply where nil means false (<c>SET ... NX</c> answers nil when nothing was set).</summary>");
-            w.Line("private readonly struct NilAsFalseParser<TParser> : global::Redis.IRespParser<bool>");
+            w.Line($"private readonly struct NilAsFalseParser<TParser> : {KnownTypes.IRespParser}<bool>");
             w.Indent();
-            w.Line("where TParser : struct, global::Redis.IRespParser<bool>");
+            w.Line($"where TParser : struct, {KnownTypes.IRespParser}<bool>");
             w.Unindent();
             w.Open();
-            w.Line("public bool Parse(ref global::Redis.RespReader reader) => !reader.TryReadNull() && default(TParser).Parse(ref reader);");
+            w.Line($"public bool Parse(ref {KnownTypes.RespReader} reader) => !reader.TryReadNull() && default(TParser).Parse(ref reader);");
             w.Close();
         }
         if (helpers.Memory)
         {
             w.Line();
             w.Line("/// <summary>Reads a bulk reply as bytes; nil gives empty memory.</summary>");
-            w.Line("private readonly struct MemoryParser : global::Redis.IRespParser<global::System.ReadOnlyMemory<byte>>");
+            w.Line($"private readonly struct MemoryParser : {KnownTypes.IRespParser}<{KnownTypes.ReadOnlyMemoryOfByte}>");
             w.Open();
-            w.Line("public global::System.ReadOnlyMemory<byte> Parse(ref global::Redis.RespReader reader) => reader.ReadBytes() is { } bytes ? bytes : global::System.ReadOnlyMemory<byte>.Empty;");
+            w.Line($"public {KnownTypes.ReadOnlyMemoryOfByte} Parse(ref {KnownTypes.RespReader} reader) => reader.ReadBytes() is {{ }} bytes ? bytes : {KnownTypes.ReadOnlyMemoryOfByte}.Empty;");
             w.Close();
         }
         if (helpers.As)
         {
             w.Line();
             w.Line("/// <summary>Reads with <typeparamref name=\"TParser\"/> and returns the result as a base type or interface.</summary>");
-            w.Line("private readonly struct AsParser<TFrom, TTo, TParser> : global::Redis.IRespParser<TTo>");
+            w.Line($"private readonly struct AsParser<TFrom, TTo, TParser> : {KnownTypes.IRespParser}<TTo>");
             w.Indent();
             w.Line("where TFrom : TTo");
-            w.Line("where TParser : struct, global::Redis.IRespParser<TFrom>");
+            w.Line($"where TParser : struct, {KnownTypes.IRespParser}<TFrom>");
             w.Unindent();
             w.Open();
-            w.Line("public TTo Parse(ref global::Redis.RespReader reader) => default(TParser).Parse(ref reader);");
+            w.Line($"public TTo Parse(ref {KnownTypes.RespReader} reader) => default(TParser).Parse(ref reader);");
             w.Close();
         }
         if (helpers.DiscardValueTask)
         {
             w.Line();
             w.Line("/// <summary>Turns the <c>ValueTask&lt;bool&gt;</c> of an OK reply into a <c>ValueTask</c>, allocating only when it has not completed yet.</summary>");
-            w.Line($"private static global::System.Threading.Tasks.ValueTask {model.DiscardMethod}(global::System.Threading.Tasks.ValueTask<bool> task)");
+            w.Line($"private static {KnownTypes.ValueTask} {model.DiscardMethod}({KnownTypes.ValueTask}<bool> task)");
             w.Open();
             w.Line("if (task.IsCompletedSuccessfully)");
             w.Open();
             w.Line("_ = task.Result;");
             w.Line("return default;");
             w.Close();
-            w.Line("return new global::System.Threading.Tasks.ValueTask(task.AsTask());");
+            w.Line($"return new {KnownTypes.ValueTask}(task.AsTask());");
             w.Close();
         }
     }
-
-    private static string Cref(string fullyQualified) => fullyQualified;
 
     private static string Id(string name) => Model.DeclarationReader.Escape(name);
 

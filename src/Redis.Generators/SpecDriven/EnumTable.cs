@@ -26,7 +26,7 @@ internal sealed record GeneratedEnumMember(string Name, string Token);
 /// </summary>
 internal sealed class EnumTable
 {
-    public const string Namespace = "Redis.Commands";
+    public const string Namespace = KnownTypes.EnumNamespace;
 
     private readonly Dictionary<string, GeneratedEnum> _byKey = new(StringComparer.Ordinal);
 

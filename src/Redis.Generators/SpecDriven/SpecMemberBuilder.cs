@@ -20,8 +20,8 @@ internal sealed record SpecMemberStats(int Commands, int Methods, int TypedRepli
 /// </summary>
 internal sealed class SpecMemberBuilder
 {
-    private const string Key = "global::Redis.RedisKey";
-    private const string Value = "global::Redis.RedisValue";
+    private const string Key = KnownTypes.RedisKey;
+    private const string Value = KnownTypes.RedisValue;
 
     private readonly SpecCommand _command;
     private readonly EnumTable _enums;
@@ -53,7 +53,8 @@ internal sealed class SpecMemberBuilder
     /// Returns null for commands that are not methods (containers, push replies).
     /// </summary>
     public static List<(string Name, SpecMember? Sync, SpecMember? Async, bool Raw, bool Typed)>? Build(
-        SpecCommand command, EnumTable enums, NameAllocator structNames, ISet<string> reserved, ISet<string> enumsUsed)
+        SpecCommand command, EnumTable enums, NameAllocator structNames, ISet<string> reserved, ISet<string> enumsUsed,
+        List<DiagnosticInfo> diagnostics, Microsoft.CodeAnalysis.Location? location)
     {
         if (command.IsContainer) return null;
         SpecReply? reply = command.Reply;
@@ -67,13 +68,15 @@ internal sealed class SpecMemberBuilder
         {
             if (reserved.Contains(name) && reserved.Contains(name + "Async")) continue;
             var builder = new SpecMemberBuilder(command, enums);
-            (WriteNode Plan, bool Raw)? plan = null;
+            (WriteNode Plan, bool Raw)? plan;
             try
             {
                 plan = builder.Plan(variant, variants);
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            catch (PlanningException failure)
             {
+                // Said, not hidden: the member still exists (untyped), and the diagnostic names the command and the rule that failed.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpecMemberNotPlanned, location, name, command.Name, failure.Message));
                 plan = null;
             }
             ReplyType replyType = ReplyFor(reply, variant);
@@ -179,7 +182,7 @@ internal sealed class SpecMemberBuilder
                 // numkeys: written from the length of the list that follows; no parameter.
                 var inner = new List<WriteNode>();
                 Param? list = Argument(arguments[k + 1], arguments, inner, forceOptional);
-                if (list is null) throw new InvalidOperationException("count without a list");
+                if (list is null) throw new PlanningException($"the count '{argument.Name}' is followed by '{arguments[k + 1].Name}', which takes no parameter");
                 string length = list.Default is null ? $"_{Plain(list.Name)}.Length" : $"(_{Plain(list.Name)}?.Length ?? 0)";
                 AddWithToken(output, argument.Token, new ValueNode("(long)" + length, false));
                 output.AddRange(inner);
@@ -295,7 +298,7 @@ internal sealed class SpecMemberBuilder
         if (EnumTable.IsTokenChoice(argument) && alternatives.Count == argument.Arguments.Count && _enums.Find(argument) is { } generated)
         {
             _enumsUsed.Add(generated.Name);
-            string enumType = "global::" + EnumTable.Namespace + "." + generated.Name;
+            string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
             string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
             // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
             // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
@@ -341,7 +344,7 @@ internal sealed class SpecMemberBuilder
                 continue;
             }
             WriteNode node = ArgumentBinder.Sequence(inner);
-            if (node is not IfNode conditional) throw new InvalidOperationException("unexpected alternative shape");
+            if (node is not IfNode conditional) throw new PlanningException($"the alternative '{alternative.Name}' of '{argument.Name}' ({argument.Token}) is written as more than one conditional part, so the choice's token cannot guard it");
             output.Add(conditional with { Body = WithToken(argument.Token, conditional.Body), CountBody = conditional.CountBody is null ? null : WithToken(argument.Token, conditional.CountBody) });
         }
         return any;
@@ -481,7 +484,7 @@ internal sealed class SpecMemberBuilder
             }
             if (child.Type == ArgumentType.OneOf)
             {
-                GeneratedEnum generated = _enums.Find(child) ?? throw new InvalidOperationException("no enum");
+                GeneratedEnum generated = _enums.Find(child) ?? throw new PlanningException($"the token choice '{child.Name}' has no enum");
                 _enumsUsed.Add(generated.Name);
                 var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
                 string enumType = EnumType(child);
@@ -509,9 +512,9 @@ internal sealed class SpecMemberBuilder
 
     private string EnumType(SpecArgument argument)
     {
-        GeneratedEnum generated = _enums.Find(argument) ?? throw new InvalidOperationException("no enum");
+        GeneratedEnum generated = _enums.Find(argument) ?? throw new PlanningException($"the token choice '{argument.Name}' has no enum");
         _enumsUsed.Add(generated.Name);
-        return "global::" + EnumTable.Namespace + "." + generated.Name;
+        return KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
     }
 
     // An argument too irregular for a typed parameter: its words as RedisValue[] (tokens included).
@@ -560,9 +563,9 @@ internal sealed class SpecMemberBuilder
         }
         if (!reserved.Contains(name + "Async"))
         {
-            string returnType = isVoid ? "global::System.Threading.Tasks.ValueTask" : $"global::System.Threading.Tasks.ValueTask<{resultType.Display}>";
+            string returnType = isVoid ? KnownTypes.ValueTask : $"{KnownTypes.ValueTask}<{resultType.Display}>";
             var parameters = ordered.Select(p => new GeneratedParameter("", p.Type, p.Name))
-                .Append(new GeneratedParameter("", "global::System.Threading.CancellationToken", "cancellationToken")).ToEquatableArray();
+                .Append(new GeneratedParameter("", KnownTypes.CancellationToken, "cancellationToken")).ToEquatableArray();
             var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
                 _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, "cancellationToken", nullChecks, false,
                 SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers, RequiredChoices: requiredChoices);
@@ -589,14 +592,14 @@ internal sealed class SpecMemberBuilder
             string doc = parameter.Identifier == "cancellationToken" ? "Cancels the wait for the reply." : docs[parameter.Identifier];
             lines.Add($"/// <param name=\"{Plain(parameter.Identifier)}\">{doc}</param>");
         }
-        if (returnType != "void" && returnType != "global::System.Threading.Tasks.ValueTask")
+        if (returnType != "void" && returnType != KnownTypes.ValueTask)
         {
             lines.Add($"/// <returns>The reply, <c>{Xml(reply.Text)}</c>{(reply.Kind == ReplyKind.Bulk && !reply.Nullable ? " (nil throws RedisNilException)" : "")}.</returns>");
         }
         if (_command.IsDeprecated)
         {
             string message = $"{_command.Name} is deprecated since Redis {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? "; use " + Clean(by) : "") + ".";
-            lines.Add($"[global::System.Obsolete({SourceEmitter.Literal(message)})]");
+            lines.Add($"[{KnownTypes.ObsoleteAttribute}({SourceEmitter.Literal(message)})]");
         }
         string list = string.Join(", ", parameters.Select(p => p.Modifiers + p.Type + " " + p.Identifier + DefaultOf(p.Identifier)));
         lines.Add($"{returnType} {name}({list});");
@@ -653,7 +656,7 @@ internal sealed class SpecMemberBuilder
                 TypeDesc key = keyReply.Kind is ReplyKind.Bulk or ReplyKind.Status ? Ref(TypeShape.String, "string", false) : (Describe(keyReply with { Nullable = false }, false) ?? Ref(TypeShape.String, "string", false));
                 if (key.IsNullable || key.Shape == TypeShape.Object) key = Ref(TypeShape.String, "string", false);
                 TypeDesc value = Inner(1) ?? Object;
-                return Ref(TypeShape.Dictionary, $"global::System.Collections.Generic.Dictionary<{key.Display}, {value.Display}>", reply.Nullable, key, value);
+                return Ref(TypeShape.Dictionary, $"{KnownTypes.Dictionary}<{key.Display}, {value.Display}>", reply.Nullable, key, value);
             }
             case ReplyKind.Pairs:
             {
