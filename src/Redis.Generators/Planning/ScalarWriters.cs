@@ -1,8 +1,7 @@
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>
 /// Which C# types each spec argument type accepts, and how a value of that type is written.

@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Table;
+namespace Redis.Generators.Emit;
 
 /// <summary>
 /// Writes the data of the runtime's command table from the merged spec: one column per fact (names,

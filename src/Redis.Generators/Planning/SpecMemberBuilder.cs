@@ -1,15 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Redis.Generators.Binding;
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.SpecDriven;
+namespace Redis.Generators.Planning;
 
 /// <summary>A spec-driven member: its declaration in the partial interface (doc lines included) and its implementation.</summary>
-internal sealed record SpecMember(EquatableArray<string> Declaration, GeneratedMethod Implementation);
+internal sealed record SpecMember(MemberDeclaration Declaration, GeneratedMethod Implementation);
 
 /// <summary>What the spec-driven members of one interface came to (also written as a comment in the generated file).</summary>
 internal sealed record SpecMemberStats(int Commands, int Methods, int TypedReplies, int Skipped, EquatableArray<string> RawCommands);
@@ -30,11 +28,12 @@ internal sealed class SpecMemberBuilder
     private readonly HashSet<SpecArgument> _excluded = new(ReferenceComparer.Instance);
     private readonly List<Param> _required = new();
     private readonly List<Param> _optional = new();
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal) { "cancellationToken" };
+    private const string CancellationTokenName = "cancellationToken";
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal) { CancellationTokenName };
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
     private int _variables;
 
-    private sealed record Param(string Name, string Type, string? Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
+    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -183,7 +182,7 @@ internal sealed class SpecMemberBuilder
                 var inner = new List<WriteNode>();
                 Param? list = Argument(arguments[k + 1], arguments, inner, forceOptional);
                 if (list is null) throw new PlanningException($"the count '{argument.Name}' is followed by '{arguments[k + 1].Name}', which takes no parameter");
-                string length = list.Default is null ? $"_{Plain(list.Name)}.Length" : $"(_{Plain(list.Name)}?.Length ?? 0)";
+                string length = list.Default == ParameterDefault.None ? $"_{Plain(list.Name)}.Length" : $"(_{Plain(list.Name)}?.Length ?? 0)";
                 AddWithToken(output, argument.Token, new ValueNode("(long)" + length, false));
                 output.AddRange(inner);
                 k++;
@@ -213,7 +212,7 @@ internal sealed class SpecMemberBuilder
                     output.Add(new TokenNode(argument.Token!));
                     return null;
                 }
-                Param p = Add(argument, siblings, "bool", "false", $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
+                Param p = Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
                 string f = Field(p);
                 output.Add(new IfNode(f, f, new TokenNode(argument.Token!)));
                 return p;
@@ -233,7 +232,7 @@ internal sealed class SpecMemberBuilder
         string doc = ArgumentDoc(argument);
         if (argument.Multiple)
         {
-            Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? "null" : null, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
+            Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
             string item = Variable("item");
             WriteNode value = ValueOf(argument, item);
             WriteNode body = argument.MultipleToken && argument.Token is not null ? ArgumentBinder.Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
@@ -243,11 +242,11 @@ internal sealed class SpecMemberBuilder
         }
         if (!optional)
         {
-            Param p = Add(argument, siblings, type, null, doc, optional: false);
+            Param p = Add(argument, siblings, type, ParameterDefault.None, doc, optional: false);
             AddWithToken(output, argument.Token, ValueOf(argument, Field(p)));
             return p;
         }
-        Param o = Add(argument, siblings, type + "?", "null", doc, optional: true);
+        Param o = Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true);
         string v = Variable("v");
         output.Add(new IfNode($"{Field(o)} is not null", $"{Field(o)} is {{ }} {v}", WithToken(argument.Token, ValueOf(argument, v))));
         return o;
@@ -269,8 +268,8 @@ internal sealed class SpecMemberBuilder
         // whose default sends nothing, so two alternatives cannot be written together.
         if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
         {
-            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentBinder.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
-            Param p = Add(argument, siblings, option.Display, optional ? "default" : null, doc, optional, name: option.ParameterName);
+            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentSyntax.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+            Param p = Add(argument, siblings, option.Display, optional ? ParameterDefault.Default : ParameterDefault.None, doc, optional, name: option.ParameterName);
             string f = Field(p);
             if (argument.Token is not null && optional)
             {
@@ -303,7 +302,7 @@ internal sealed class SpecMemberBuilder
             // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
             // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
             bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, StringComparison.OrdinalIgnoreCase));
-            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? "null" : null, doc, optional, name: meaningless ? generated.Name : null);
+            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, name: meaningless ? generated.Name : null);
             var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
             if (!optional)
             {
@@ -321,7 +320,7 @@ internal sealed class SpecMemberBuilder
         {
             SpecArgument token = alternatives.First(a => a.Type == ArgumentType.PureToken);
             string type = ScalarType(scalar);
-            Param p = Add(scalar, argument.Arguments, type + "?", "null", $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
+            Param p = Add(scalar, argument.Arguments, type + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
             string v = Variable("v");
             var node = new IfElseNode($"{Field(p)} is {{ }} {v}", WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
             AddWithToken(output, argument.Token, node);
@@ -360,7 +359,7 @@ internal sealed class SpecMemberBuilder
         {
             if (!TupleAble(argument, allowOptional: false)) return Raw(argument, siblings, output, !optional);
             var (elementType, names) = TupleType(children);
-            Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? "null" : null,
+            Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
                 $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
             string item = Variable("item");
             var body = TupleWrites(children, item, names);
@@ -383,7 +382,7 @@ internal sealed class SpecMemberBuilder
                     columnNames.Add(u);
                 }
                 string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
-                Param list = Add(argument, siblings, type + "[]", null, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
+                Param list = Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
                     optional: false, plural: true, paramsCandidate: true, nullCheck: true);
                 if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
                 for (int i = 0; i < children.Count; i++)
@@ -400,7 +399,7 @@ internal sealed class SpecMemberBuilder
         if (!TupleAble(argument, allowOptional: true)) return Raw(argument, siblings, output, required: false);
         var (tupleType, elementNames) = TupleType(children);
         bool single = elementNames.Count == 1;
-        Param p = Add(argument, siblings, tupleType + "?", "null",
+        Param p = Add(argument, siblings, tupleType + "?", ParameterDefault.Null,
             $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true);
         string v = Variable("v");
         var writes = TupleWrites(children, v, elementNames);
@@ -521,8 +520,8 @@ internal sealed class SpecMemberBuilder
     private Param Raw(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool required, string? doc = null)
     {
         UsedRaw = true;
-        doc ??= $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentBinder.Describe(argument))}</c>.";
-        Param list = Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? null : "null", doc, optional: !required, plural: true, paramsCandidate: required, nullCheck: required);
+        doc ??= $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
+        Param list = Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? ParameterDefault.None : ParameterDefault.Null, doc, optional: !required, plural: true, paramsCandidate: required, nullCheck: required);
         string item = Variable("item");
         output.Add(new RepeatNode(Field(list), CollectionKind.Array, !required, Value, item, Variable("i"), new ValueNode(item, true), 1, null));
         return list;
@@ -546,7 +545,7 @@ internal sealed class SpecMemberBuilder
         var ordered = _required.Concat(_optional).ToList();
         var fields = ordered.Select(p => new CommandField(Field(p), p.Type, p.Name)).ToEquatableArray();
         var command = new CommandStruct(structNames.Allocate(name + "Command"), false, fields, _command.Wire, plan);
-        string syntax = _command.Docs ? (_command.Name + " " + ArgumentBinder.Describe(_command.Arguments)).Trim() : _command.Name + " ...";
+        string syntax = ArgumentSyntax.Command(_command);
         string? deprecation = _command.IsDeprecated ? $"Deprecated since {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? $"; replaced by {Clean(by)}" : "") + "." : null;
         var nullChecks = ordered.Where(p => p.NullCheck).Select(p => p.Name).ToEquatableArray();
         var requiredChoices = ordered.Where(p => p.RequiredChoice).Select(p => p.Name).ToEquatableArray();
@@ -565,52 +564,44 @@ internal sealed class SpecMemberBuilder
         {
             string returnType = isVoid ? KnownTypes.ValueTask : $"{KnownTypes.ValueTask}<{resultType.Display}>";
             var parameters = ordered.Select(p => new GeneratedParameter("", p.Type, p.Name))
-                .Append(new GeneratedParameter("", KnownTypes.CancellationToken, "cancellationToken")).ToEquatableArray();
+                .Append(new GeneratedParameter("", KnownTypes.CancellationToken, CancellationTokenName)).ToEquatableArray();
             var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, "cancellationToken", nullChecks, false,
+                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, CancellationTokenName, nullChecks, false,
                 SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers, RequiredChoices: requiredChoices);
             async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, syntax), method);
         }
         return (sync, async, typed);
     }
 
-    private EquatableArray<string> Declaration(string name, string returnType, EquatableArray<GeneratedParameter> parameters, ReplyCase? variant, ReplyType reply, string syntax)
+    // The declaration in the partial interface, as a model: the emitter writes its doc comment and signature.
+    private MemberDeclaration Declaration(string name, string returnType, EquatableArray<GeneratedParameter> parameters, ReplyCase? variant, ReplyType reply, string syntax)
     {
-        var lines = new List<string>();
         string summary = _command.Summary is { Length: > 0 } s ? Xml(s.TrimEnd('.')) + "." : $"Sends <c>{Xml(_command.Name)}</c>.";
-        lines.Add($"/// <summary>{summary}</summary>");
         // The command's syntax (tokens, optional parts, repeats) as redis.io writes it.
         var remarks = new List<string> { $"Sends <c>{Xml(syntax)}</c>" + (variant is null ? "." : $" with <c>{Xml(string.Join(", ", variant.Present))}</c> always sent.") };
         if (_command.Complexity is { Length: > 0 } complexity) remarks.Add("Complexity: " + Xml(complexity.TrimEnd('.')) + ".");
         if (_command.Since is not null) remarks.Add("Since Redis " + Xml(_command.Since) + ".");
         if (_command.IsDeprecated) remarks.Add($"Deprecated since {Xml(_command.DeprecatedSince ?? "?")}" + (_command.ReplacedBy is { } by ? "; use " + Xml(Clean(by)) : "") + ".");
         if (UsedRaw) remarks.Add("Some arguments are passed as raw words.");
-        lines.Add($"/// <remarks>{string.Join(" ", remarks)}</remarks>");
-        var docs = _required.Concat(_optional).ToDictionary(p => p.Name, p => p.Doc, StringComparer.Ordinal);
+        var declared = _required.Concat(_optional).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var list = new List<DeclaredParameter>();
         foreach (GeneratedParameter parameter in parameters)
         {
-            string doc = parameter.Identifier == "cancellationToken" ? "Cancels the wait for the reply." : docs[parameter.Identifier];
-            lines.Add($"/// <param name=\"{Plain(parameter.Identifier)}\">{doc}</param>");
+            if (parameter.Identifier == CancellationTokenName)
+            {
+                list.Add(new DeclaredParameter(parameter, "Cancels the wait for the reply.", ParameterDefault.Default));
+                continue;
+            }
+            Param p = declared[parameter.Identifier];
+            list.Add(new DeclaredParameter(parameter, p.Doc, p.Default));
         }
-        if (returnType != "void" && returnType != KnownTypes.ValueTask)
-        {
-            lines.Add($"/// <returns>The reply, <c>{Xml(reply.Text)}</c>{(reply.Kind == ReplyKind.Bulk && !reply.Nullable ? " (nil throws RedisNilException)" : "")}.</returns>");
-        }
-        if (_command.IsDeprecated)
-        {
-            string message = $"{_command.Name} is deprecated since Redis {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? "; use " + Clean(by) : "") + ".";
-            lines.Add($"[{KnownTypes.ObsoleteAttribute}({SourceEmitter.Literal(message)})]");
-        }
-        string list = string.Join(", ", parameters.Select(p => p.Modifiers + p.Type + " " + p.Identifier + DefaultOf(p.Identifier)));
-        lines.Add($"{returnType} {name}({list});");
-        return lines.ToEquatableArray();
-    }
-
-    private string DefaultOf(string identifier)
-    {
-        if (identifier == "cancellationToken") return " = default";
-        Param? p = _optional.FirstOrDefault(o => o.Name == identifier);
-        return p?.Default is { } d ? " = " + d : "";
+        string? returns = returnType != "void" && returnType != KnownTypes.ValueTask
+            ? $"The reply, <c>{Xml(reply.Text)}</c>{(reply.Kind == ReplyKind.Bulk && !reply.Nullable ? " (nil throws RedisNilException)" : "")}."
+            : null;
+        string? obsolete = _command.IsDeprecated
+            ? $"{_command.Name} is deprecated since Redis {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } replacement ? "; use " + Clean(replacement) : "") + "."
+            : null;
+        return new MemberDeclaration(name, returnType, list.ToEquatableArray(), summary, string.Join(" ", remarks), returns, obsolete);
     }
 
     private static string Clean(string text) => text.Replace("`", "");
@@ -711,7 +702,7 @@ internal sealed class SpecMemberBuilder
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, string? @default, string doc, bool optional,
+    private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, ParameterDefault @default, string doc, bool optional,
         bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null)
     {
         name = name is null ? SpecNaming.Camel(BaseName(argument, siblings)) : char.ToLowerInvariant(name[0]) + name.Substring(1);
@@ -771,7 +762,7 @@ internal sealed class SpecMemberBuilder
         output.Add(node);
     }
 
-    private static string Xml(string text) => SourceEmitter.Xml(text);
+    private static string Xml(string text) => DocText.Escape(text);
 
     private sealed class ReferenceComparer : IEqualityComparer<SpecArgument>
     {

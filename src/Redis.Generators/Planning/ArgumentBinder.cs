@@ -2,11 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>
 /// Matches a method's parameters to a command's argument tree and builds the <see cref="WriteNode"/>
@@ -76,7 +75,7 @@ internal sealed class ArgumentBinder
         if (!BindList(_command.Arguments, "", output, null)) return false;
         if (Current is { } extra)
         {
-            Mismatch(extra.Location, $"parameter '{extra.Name}' matches no argument of {_command.Name} (its arguments are {Describe(_command.Arguments)}); name optional parameters after their argument or token");
+            Mismatch(extra.Location, $"parameter '{extra.Name}' matches no argument of {_command.Name} (its arguments are {ArgumentSyntax.Describe(_command.Arguments)}); name optional parameters after their argument or token");
             return false;
         }
         return true;
@@ -167,7 +166,7 @@ internal sealed class ArgumentBinder
             {
                 if (parameter is null)
                 {
-                    Mismatch(_methodLocation, $"the required argument '{argument.Name}' has no parameter (the arguments are {Describe(_command.Arguments)})");
+                    Mismatch(_methodLocation, $"the required argument '{argument.Name}' has no parameter (the arguments are {ArgumentSyntax.Describe(_command.Arguments)})");
                     return false;
                 }
                 if (!BindRequired(argument, path, parameter, output, later)) return false;
@@ -351,7 +350,7 @@ internal sealed class ArgumentBinder
         }
         if (alternative is null || alternative.Type == ArgumentType.PureToken)
         {
-            return NotAllowed(parameter, argument, $"choose one of {Describe(argument.Arguments)} with an enum named after the tokens, or name the parameter after one alternative");
+            return NotAllowed(parameter, argument, $"choose one of {ArgumentSyntax.Describe(argument.Arguments)} with an enum named after the tokens, or name the parameter after one alternative");
         }
         var inner = new List<WriteNode>();
         if (!BindRequired(alternative, path + "/" + alternative.Name, parameter, inner, later)) return false;
@@ -397,11 +396,11 @@ internal sealed class ArgumentBinder
                 ? $"declare one '{option.ShortName}' parameter instead (e.g. {option.ShortName}.Seconds(60))"
                 : "declare one parameter of a struct implementing Redis.IRespArguments that writes exactly one alternative";
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlattenedChoice, flattened[1].Location ?? _methodLocation,
-                _methodName, string.Join(", ", flattened.Select(f => f.Name)), argument.Name, _command.Name, Describe(argument.Arguments), instead));
+                _methodName, string.Join(", ", flattened.Select(f => f.Name)), argument.Name, _command.Name, ArgumentSyntax.Describe(argument.Arguments), instead));
         }
         if (!any)
         {
-            return NotAllowed(parameter, argument, $"pass an enum named after the tokens, or one parameter per alternative named after it ({Describe(argument.Arguments)})");
+            return NotAllowed(parameter, argument, $"pass an enum named after the tokens, or one parameter per alternative named after it ({ArgumentSyntax.Describe(argument.Arguments)})");
         }
         if (argument.Token is null)
         {
@@ -427,7 +426,7 @@ internal sealed class ArgumentBinder
             if (foreign.Count > 0)
             {
                 string fitting = OptionTypes.ForChoice(argument) is { } right ? $"; use {right.ShortName}" : "";
-                return NotAllowed(parameter, argument, $"{known.ShortName} can send {string.Join(", ", foreign)}, which {_command.Name} does not take here ({Describe(argument.Arguments)}){fitting}");
+                return NotAllowed(parameter, argument, $"{known.ShortName} can send {string.Join(", ", foreign)}, which {_command.Name} does not take here ({ArgumentSyntax.Describe(argument.Arguments)}){fitting}");
             }
         }
         string field = Field(parameter);
@@ -455,7 +454,7 @@ internal sealed class ArgumentBinder
         TypeDesc enumType = parameter.Type.Underlying;
         if (!argument.Arguments.All(a => a.Type == ArgumentType.PureToken))
         {
-            return NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({Describe(argument.Arguments)})");
+            return NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({ArgumentSyntax.Describe(argument.Arguments)})");
         }
         var tokens = new List<EnumToken>();
         var values = new HashSet<string>(StringComparer.Ordinal);
@@ -467,7 +466,7 @@ internal sealed class ArgumentBinder
             SpecArgument? match = argument.Arguments.FirstOrDefault(a => Squash(a.Token) == Squash(member) || Squash(a.Name) == Squash(member));
             if (match is null)
             {
-                return NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {Describe(argument.Arguments)}");
+                return NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {ArgumentSyntax.Describe(argument.Arguments)}");
             }
             tokens.Add(new EnumToken(member, match.Token!));
         }
@@ -536,7 +535,7 @@ internal sealed class ArgumentBinder
         }
         if (optional)
         {
-            return NotAllowed(parameter, argument, $"an optional block is passed as one nullable tuple of its parts ({Describe(argument.Arguments)})");
+            return NotAllowed(parameter, argument, $"an optional block is passed as one nullable tuple of its parts ({ArgumentSyntax.Describe(argument.Arguments)})");
         }
         // Flattened: one parameter per child, one repetition.
         var inner = new List<WriteNode>();
@@ -714,36 +713,6 @@ internal sealed class ArgumentBinder
             else flat.Add(item);
         }
         return flat.Count == 1 ? flat[0] : new SequenceNode(flat.ToEquatableArray());
-    }
-
-    internal static string Describe(EquatableArray<SpecArgument> arguments)
-        => arguments.IsEmpty ? "none" : string.Join(" ", arguments.Select(Describe));
-
-    internal static string Describe(SpecArgument argument)
-    {
-        string core = argument.Type switch
-        {
-            ArgumentType.PureToken => argument.Token ?? argument.Name,
-            ArgumentType.OneOf => string.Join(" | ", argument.Arguments.Select(Describe)),
-            ArgumentType.Block => string.Join(" ", argument.Arguments.Select(Describe)),
-            _ => argument.Name,
-        };
-        if (argument.Type == ArgumentType.OneOf && argument.Token is not null) core = "<" + core + ">";
-        string? token = argument.Type == ArgumentType.PureToken ? null : argument.Token;
-        if (argument.Multiple)
-        {
-            // multiple_token: the token comes before every item (SORT's GET pattern [GET pattern ...]);
-            // otherwise once, before the first (ZUNIONSTORE's WEIGHTS weight [weight ...]).
-            core = token is not null && argument.MultipleToken
-                ? token + " " + core + " [" + token + " " + core + " ...]"
-                : (token is null ? "" : token + " ") + core + " [" + core + " ...]";
-        }
-        else if (token is not null)
-        {
-            core = token + " " + core;
-        }
-        if (argument.Optional) return "[" + core + "]";
-        return argument.Type == ArgumentType.OneOf && argument.Token is null ? "<" + core + ">" : core;
     }
 
     private void Mismatch(Location? location, string detail)

@@ -1,6 +1,4 @@
-using Redis.Generators.Model;
-
-namespace Redis.Generators.Emit;
+namespace Redis.Generators.Model;
 
 /// <summary>
 /// Everything the emitter needs to write one interface's file, as strings and equatable records:
@@ -23,7 +21,7 @@ internal sealed record GeneratedInterface(
     EquatableArray<GeneratedMethod> Methods,
     HelperSet Helpers,
     string DiscardMethod,
-    EquatableArray<Redis.Generators.SpecDriven.GeneratedEnum> Enums = default,
+    EquatableArray<GeneratedEnum> Enums = default,
     EquatableArray<string> HeaderComments = default,
     EquatableArray<GeneratedPart> Parts = default);
 
@@ -32,7 +30,36 @@ internal sealed record GeneratedInterface(
 /// written to their own file (<c>IRedisCommands.SortedSet.g.cs</c>) so a change to the generated API
 /// shows up as a readable diff: the interface and its implementation class are partial.
 /// </summary>
-internal sealed record GeneratedPart(string Group, string HintName, EquatableArray<string> MemberDeclarations, EquatableArray<GeneratedMethod> Methods);
+internal sealed record GeneratedPart(string Group, string HintName, EquatableArray<MemberDeclaration> MemberDeclarations, EquatableArray<GeneratedMethod> Methods);
+
+/// <summary>
+/// A member the generator declares in the partial interface (a spec-driven member): its signature and the
+/// XML doc fragments (already escaped) the emitter writes as its doc comment.
+/// </summary>
+internal sealed record MemberDeclaration(
+    string Name,
+    string ReturnType,
+    EquatableArray<DeclaredParameter> Parameters,
+    string Summary,
+    string Remarks,
+    string? Returns,
+    string? ObsoleteMessage);
+
+/// <summary>A parameter of a <see cref="MemberDeclaration"/>: the implementation's parameter, its doc and its default.</summary>
+internal sealed record DeclaredParameter(GeneratedParameter Parameter, string Doc, ParameterDefault Default);
+
+/// <summary>The default value of an optional parameter.</summary>
+internal enum ParameterDefault
+{
+    /// <summary>Required: no default.</summary>
+    None,
+    /// <summary><c>= null</c>.</summary>
+    Null,
+    /// <summary><c>= default</c>.</summary>
+    Default,
+    /// <summary><c>= false</c>.</summary>
+    False,
+}
 
 /// <summary>The helper parsers and adapters a file needs (emitted inside the implementation class).</summary>
 internal sealed record HelperSet(bool NotNil, bool NilAsFalse, bool Memory, bool As, bool DiscardValueTask)

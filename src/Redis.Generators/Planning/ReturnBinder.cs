@@ -1,8 +1,7 @@
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>The parser for a result type: <c>Execute&lt;TCommand, Parser, Result&gt;</c>.</summary>
 internal sealed record ParserChoice(string Parser, string Result, HelperSet Helpers);

@@ -1,6 +1,6 @@
 using System;
 
-namespace Redis.Generators.SpecDriven;
+namespace Redis.Generators.Planning;
 
 /// <summary>
 /// A command whose argument tree the planner cannot turn into typed parameters (a shape its rules do not
