@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
+using static Redis.Generators.Planning.WriteSteps;
 
 namespace Redis.Generators.Planning;
 
@@ -16,7 +17,7 @@ internal sealed record SpecMemberStats(int Commands, int Methods, int TypedRepli
 /// Builds the members for <c>[RedisCommands(Commands = ..., Groups = ...)]</c> from the argument tree
 /// and the reply of each command. See README.md ("Spec-driven members") for the rules.
 /// </summary>
-internal sealed class SpecMemberBuilder
+internal sealed partial class SpecMemberBuilder
 {
     private const string Key = KnownTypes.RedisKey;
     private const string Value = KnownTypes.RedisValue;
@@ -78,7 +79,7 @@ internal sealed class SpecMemberBuilder
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpecMemberNotPlanned, location, name, command.Name, failure.Message));
                 plan = null;
             }
-            ReplyType replyType = ReplyFor(reply, variant);
+            ReplyType replyType = SpecResultTypes.ReplyFor(reply, variant);
             if (plan is null)
             {
                 // The whole command as raw words: object? Name(params RedisValue[] args).
@@ -93,18 +94,6 @@ internal sealed class SpecMemberBuilder
             result.Add((name, sync, async, plan.Value.Raw, typed));
         }
         return result;
-    }
-
-    private static ReplyType ReplyFor(SpecReply? reply, ReplyCase? variant)
-    {
-        if (reply is null) return new ReplyType(ReplyKind.Any, true, EquatableArray<ReplyType>.Empty, "any");
-        if (variant is not null) return variant.Type;
-        var rest = reply.Cases.Where(c => c.Variant is null).Select(c => c.Type).ToList();
-        if (rest.Count == 0) return new ReplyType(ReplyKind.Any, true, EquatableArray<ReplyType>.Empty, "any");
-        bool nullable = rest.Any(t => t.Nullable);
-        string Bare(ReplyType t) => t.Text.TrimEnd('?');
-        if (rest.All(t => Bare(t) == Bare(rest[0]))) return rest[0] with { Nullable = nullable };
-        return new ReplyType(ReplyKind.Any, true, EquatableArray<ReplyType>.Empty, "any");
     }
 
     // ---- the argument plan ------------------------------------------------------------------
@@ -135,7 +124,7 @@ internal sealed class SpecMemberBuilder
         }
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
-        return (ArgumentBinder.Sequence(output), UsedRaw);
+        return (Sequence(output), UsedRaw);
     }
 
     private WriteNode RawCommand()
@@ -144,7 +133,7 @@ internal sealed class SpecMemberBuilder
         var raw = new SpecArgument("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
         var output = new List<WriteNode>();
         Raw(raw, output, required: true, "The command's arguments, as sent.");
-        return ArgumentBinder.Sequence(output);
+        return Sequence(output);
     }
 
     // A when.present path: names joined by '/', a segment may carry [TOKEN]; a bare name is the first sibling of that name.
@@ -235,7 +224,7 @@ internal sealed class SpecMemberBuilder
             Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
             string item = Variable("item");
             WriteNode value = ValueOf(argument, item);
-            WriteNode body = argument.MultipleToken && argument.Token is not null ? ArgumentBinder.Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
+            WriteNode body = argument.MultipleToken && argument.Token is not null ? Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
             output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, type, item, Variable("i"), body,
                 argument.MultipleToken && argument.Token is not null ? 2 : 1, argument.MultipleToken ? null : argument.Token));
             return list;
@@ -259,7 +248,7 @@ internal sealed class SpecMemberBuilder
         {
             var inner = new List<WriteNode>();
             Param? p = Argument(chosen, argument.Arguments, inner, forceOptional: false);
-            AddWithToken(output, argument.Token, ArgumentBinder.Sequence(inner));
+            AddWithToken(output, argument.Token, Sequence(inner));
             return p;
         }
         var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
@@ -342,7 +331,7 @@ internal sealed class SpecMemberBuilder
                 output.AddRange(inner);
                 continue;
             }
-            WriteNode node = ArgumentBinder.Sequence(inner);
+            WriteNode node = Sequence(inner);
             if (node is not IfNode conditional) throw new PlanningException($"the alternative '{alternative.Name}' of '{argument.Name}' ({argument.Token}) is written as more than one conditional part, so the choice's token cannot guard it");
             output.Add(conditional with { Body = WithToken(argument.Token, conditional.Body), CountBody = conditional.CountBody is null ? null : WithToken(argument.Token, conditional.CountBody) });
         }
@@ -364,7 +353,7 @@ internal sealed class SpecMemberBuilder
             string item = Variable("item");
             var body = TupleWrites(children, item, names);
             if (argument.MultipleToken && argument.Token is not null) body.Insert(0, new TokenNode(argument.Token));
-            output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, elementType, item, Variable("i"), ArgumentBinder.Sequence(body), body.Count,
+            output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, elementType, item, Variable("i"), Sequence(body), body.Count,
                 argument.MultipleToken ? null : argument.Token));
             return list;
         }
@@ -405,8 +394,8 @@ internal sealed class SpecMemberBuilder
         var writes = TupleWrites(children, v, elementNames);
         // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
         var counted = TupleWrites(children, Field(p) + ".GetValueOrDefault()", elementNames);
-        output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, ArgumentBinder.Sequence(writes)),
-            WithToken(argument.Token, ArgumentBinder.Sequence(counted))));
+        output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, Sequence(writes)),
+            WithToken(argument.Token, Sequence(counted))));
         return p;
     }
 
@@ -530,176 +519,6 @@ internal sealed class SpecMemberBuilder
     private void Raw(SpecArgument argument, List<WriteNode> output, bool required, string doc)
         => Raw(argument, EquatableArray<SpecArgument>.Empty, output, required, doc);
 
-    // ---- members ----------------------------------------------------------------------------
-
-    private (SpecMember? Sync, SpecMember? Async, bool Typed) Members(string name, ReplyCase? variant, ReplyType reply, WriteNode plan, NameAllocator structNames, ISet<string> reserved)
-    {
-        var (resultType, typed) = ResultType(reply);
-        ParserChoice? parser = ReturnBinder.Choose(resultType, reply, topLevel: true, out _);
-        if (parser is null)
-        {
-            resultType = Object;
-            typed = false;
-            parser = ReturnBinder.Choose(resultType, reply, topLevel: true, out _)!;
-        }
-        var ordered = _required.Concat(_optional).ToList();
-        var fields = ordered.Select(p => new CommandField(Field(p), p.Type, p.Name)).ToEquatableArray();
-        var command = new CommandStruct(structNames.Allocate(name + "Command"), false, fields, _command.Wire, plan);
-        string syntax = ArgumentSyntax.Command(_command);
-        string? deprecation = _command.IsDeprecated ? $"Deprecated since {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? $"; replaced by {Clean(by)}" : "") + "." : null;
-        var nullChecks = ordered.Where(p => p.NullCheck).Select(p => p.Name).ToEquatableArray();
-        var requiredChoices = ordered.Where(p => p.RequiredChoice).Select(p => p.Name).ToEquatableArray();
-        bool isVoid = resultType.Shape == TypeShape.Void;
-
-        SpecMember? sync = null, async = null;
-        if (!reserved.Contains(name))
-        {
-            bool useParams = _optional.Count == 0 && _required.Count > 0 && _required[_required.Count - 1].ParamsCandidate;
-            var parameters = ordered.Select((p, i) => new GeneratedParameter(useParams && i == ordered.Count - 1 ? "params " : "", p.Type, p.Name)).ToEquatableArray();
-            var method = new GeneratedMethod(name, resultType.Display, parameters, isVoid ? BodyKind.SyncVoid : BodyKind.Sync, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers, RequiredChoices: requiredChoices);
-            sync = new SpecMember(Declaration(name, resultType.Display, parameters, variant, reply, syntax), method);
-        }
-        if (!reserved.Contains(name + "Async"))
-        {
-            string returnType = isVoid ? KnownTypes.ValueTask : $"{KnownTypes.ValueTask}<{resultType.Display}>";
-            var parameters = ordered.Select(p => new GeneratedParameter("", p.Type, p.Name))
-                .Append(new GeneratedParameter("", KnownTypes.CancellationToken, CancellationTokenName)).ToEquatableArray();
-            var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, CancellationTokenName, nullChecks, false,
-                SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers, RequiredChoices: requiredChoices);
-            async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, syntax), method);
-        }
-        return (sync, async, typed);
-    }
-
-    // The declaration in the partial interface, as a model: the emitter writes its doc comment and signature.
-    private MemberDeclaration Declaration(string name, string returnType, EquatableArray<GeneratedParameter> parameters, ReplyCase? variant, ReplyType reply, string syntax)
-    {
-        string summary = _command.Summary is { Length: > 0 } s ? Xml(s.TrimEnd('.')) + "." : $"Sends <c>{Xml(_command.Name)}</c>.";
-        // The command's syntax (tokens, optional parts, repeats) as redis.io writes it.
-        var remarks = new List<string> { $"Sends <c>{Xml(syntax)}</c>" + (variant is null ? "." : $" with <c>{Xml(string.Join(", ", variant.Present))}</c> always sent.") };
-        if (_command.Complexity is { Length: > 0 } complexity) remarks.Add("Complexity: " + Xml(complexity.TrimEnd('.')) + ".");
-        if (_command.Since is not null) remarks.Add("Since Redis " + Xml(_command.Since) + ".");
-        if (_command.IsDeprecated) remarks.Add($"Deprecated since {Xml(_command.DeprecatedSince ?? "?")}" + (_command.ReplacedBy is { } by ? "; use " + Xml(Clean(by)) : "") + ".");
-        if (UsedRaw) remarks.Add("Some arguments are passed as raw words.");
-        var declared = _required.Concat(_optional).ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var list = new List<DeclaredParameter>();
-        foreach (GeneratedParameter parameter in parameters)
-        {
-            if (parameter.Identifier == CancellationTokenName)
-            {
-                list.Add(new DeclaredParameter(parameter, "Cancels the wait for the reply.", ParameterDefault.Default));
-                continue;
-            }
-            Param p = declared[parameter.Identifier];
-            list.Add(new DeclaredParameter(parameter, p.Doc, p.Default));
-        }
-        string? returns = returnType != "void" && returnType != KnownTypes.ValueTask
-            ? $"The reply, <c>{Xml(reply.Text)}</c>{(reply.Kind == ReplyKind.Bulk && !reply.Nullable ? " (nil throws RedisNilException)" : "")}."
-            : null;
-        string? obsolete = _command.IsDeprecated
-            ? $"{_command.Name} is deprecated since Redis {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } replacement ? "; use " + Clean(replacement) : "") + "."
-            : null;
-        return new MemberDeclaration(name, returnType, list.ToEquatableArray(), summary, string.Join(" ", remarks), returns, obsolete);
-    }
-
-    private static string Clean(string text) => text.Replace("`", "");
-
-    // ---- reply → result type ----------------------------------------------------------------
-
-    private static readonly TypeDesc Object = Ref(TypeShape.Object, "object", nullable: true);
-
-    private static (TypeDesc Type, bool Typed) ResultType(ReplyType reply)
-    {
-        if (reply.Kind is ReplyKind.Any or ReplyKind.Unknown) return (Object, false);
-        if (reply.Kind == ReplyKind.Ok) return reply.Nullable ? (Simple(TypeShape.Boolean, "bool"), true) : (Simple(TypeShape.Void, "void"), true);
-        TypeDesc? type = Describe(reply, topLevel: true);
-        return type is null ? (Object, false) : (type, true);
-    }
-
-    private static TypeDesc? Describe(ReplyType reply, bool topLevel)
-    {
-        TypeDesc? Inner(int i) => Describe(reply.Arguments[i], false);
-        TypeDesc? result;
-        switch (reply.Kind)
-        {
-            case ReplyKind.Ok:
-            case ReplyKind.Status:
-                return Ref(TypeShape.String, "string", reply.Nullable);
-            case ReplyKind.Bulk:
-                return Ref(TypeShape.Array, "byte[]", reply.Nullable, Simple(TypeShape.Byte, "byte"));
-            case ReplyKind.Any:
-            case ReplyKind.Unknown:
-                return Object;
-            case ReplyKind.Int: result = Simple(TypeShape.Int64, "long"); break;
-            case ReplyKind.Bool: result = Simple(TypeShape.Boolean, "bool"); break;
-            case ReplyKind.Double: result = Simple(TypeShape.Double, "double"); break;
-            case ReplyKind.Cursor: result = Simple(TypeShape.UInt64, "ulong"); break;
-            case ReplyKind.Array:
-            {
-                TypeDesc element = Inner(0) ?? Object;
-                return Ref(TypeShape.Array, element.Display + "[]", reply.Nullable, element);
-            }
-            case ReplyKind.Map:
-            {
-                ReplyType keyReply = reply.Arguments[0];
-                TypeDesc key = keyReply.Kind is ReplyKind.Bulk or ReplyKind.Status ? Ref(TypeShape.String, "string", false) : (Describe(keyReply with { Nullable = false }, false) ?? Ref(TypeShape.String, "string", false));
-                if (key.IsNullable || key.Shape == TypeShape.Object) key = Ref(TypeShape.String, "string", false);
-                TypeDesc value = Inner(1) ?? Object;
-                return Ref(TypeShape.Dictionary, $"{KnownTypes.Dictionary}<{key.Display}, {value.Display}>", reply.Nullable, key, value);
-            }
-            case ReplyKind.Pairs:
-            {
-                TypeDesc first = Inner(0) ?? Object, second = Inner(1) ?? Object;
-                TypeDesc tuple = Tuple(new[] { first, second }, ElementNames(reply));
-                return Ref(TypeShape.Array, tuple.Display + "[]", reply.Nullable, tuple);
-            }
-            case ReplyKind.Tuple when reply.Arguments.Count is 2 or 3:
-            {
-                var elements = new List<TypeDesc>();
-                for (int i = 0; i < reply.Arguments.Count; i++) elements.Add(Inner(i) ?? Object);
-                result = Tuple(elements.ToArray(), ElementNames(reply));
-                break;
-            }
-            case ReplyKind.Tuple:
-                return Object;
-            default:
-                return null;
-        }
-        return reply.Nullable ? new TypeDesc(TypeShape.Nullable, result.Display + "?", result.Display + "?", Nullability.NotAnnotated, true, EquatableArray.Create(result), EquatableArray<string>.Empty) : result;
-    }
-
-    private static TypeDesc Simple(TypeShape shape, string display)
-        => new(shape, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
-
-    private static TypeDesc Ref(TypeShape shape, string display, bool nullable, params TypeDesc[] args)
-        => new(shape, display + (nullable ? "?" : ""), display, nullable ? Nullability.Annotated : Nullability.NotAnnotated, false, args.ToEquatableArray(), EquatableArray<string>.Empty);
-
-    // A value tuple; its elements are named when the spec names them all (pairs<bulk member,double score>
-    // → (byte[] Member, double Score)), so callers and generated code never need ItemN.
-    private static TypeDesc Tuple(TypeDesc[] elements, List<string>? names)
-    {
-        string display = "(" + string.Join(", ", elements.Select((e, i) => names is null ? e.Display : e.Display + " " + names[i])) + ")";
-        return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, elements.ToEquatableArray(),
-            elements.Select((_, i) => names is null ? "" : names[i]).ToEquatableArray());
-    }
-
-    private static List<string>? ElementNames(ReplyType reply)
-    {
-        var names = new List<string>();
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < reply.Arguments.Count; i++)
-        {
-            if (reply.NameOf(i) is not { } name) return null;
-            string pascal = SpecNaming.Pascal(name);
-            if (pascal.Length == 0 || pascal.StartsWith("Item", StringComparison.Ordinal) || pascal is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" || char.IsDigit(pascal[0])) pascal = "Part" + pascal;
-            if (!used.Add(pascal)) return null;
-            names.Add(pascal);
-        }
-        return names;
-    }
-
     // ---- helpers ----------------------------------------------------------------------------
 
     private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, ParameterDefault @default, string doc, bool optional,
@@ -752,15 +571,6 @@ internal sealed class SpecMemberBuilder
     private static string Plain(string identifier) => identifier.TrimStart('@');
 
     private string Variable(string prefix) => prefix + _variables++.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static WriteNode WithToken(string? token, WriteNode node)
-        => token is null ? node : ArgumentBinder.Sequence(new List<WriteNode> { new TokenNode(token), node });
-
-    private static void AddWithToken(List<WriteNode> output, string? token, WriteNode node)
-    {
-        if (token is not null) output.Add(new TokenNode(token));
-        output.Add(node);
-    }
 
     private static string Xml(string text) => DocText.Escape(text);
 
