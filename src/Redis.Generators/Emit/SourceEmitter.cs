@@ -95,7 +95,7 @@ internal static class SourceEmitter
             if (method.Command is not null && !method.SharesCommand)
             {
                 w.Line();
-                EmitCommand(w, method, method.Command);
+                CommandEmitter.Emit(w, method, method.Command);
             }
         }
         w.Close();
@@ -225,7 +225,7 @@ internal static class SourceEmitter
             if (method.Command is not null && !method.SharesCommand)
             {
                 w.Line();
-                EmitCommand(w, method, method.Command);
+                CommandEmitter.Emit(w, method, method.Command);
             }
         }
         EmitHelpers(w, model);
@@ -289,175 +289,6 @@ internal static class SourceEmitter
         }
         w.Close();
         if (method.Oblivious) w.Line("#nullable restore warnings");
-    }
-
-    private static void EmitCommand(IndentedWriter w, GeneratedMethod method, CommandStruct command)
-    {
-        w.Line($"/// <summary>Writes <c>{Xml(method.CommandName)}</c> with the arguments of <c>{method.Name}</c>.</summary>");
-        w.Line($"private readonly {(command.IsRefStruct ? "ref struct" : "struct")} {command.Name} : {KnownTypes.IRespCommand}");
-        w.Open();
-        foreach (CommandField field in command.Fields) w.Line($"private readonly {field.Type} {field.Name};");
-        if (command.Fields.Count > 0)
-        {
-            w.Line();
-            w.Line($"public {command.Name}({string.Join(", ", command.Fields.Select(f => $"{f.Type} {f.Parameter}"))})");
-            w.Open();
-            foreach (CommandField field in command.Fields) w.Line($"this.{field.Name} = {field.Parameter};");
-            w.Close();
-            w.Line();
-        }
-        // The command's entry in the runtime's command table, looked up once per type: routing, pool
-        // cleanup and logging read it instead of re-reading the bytes the command writes.
-        w.Line($"private static readonly int s_commandId = {KnownTypes.CommandTable}.IdOf({Literal(string.Join(" ", command.Words))});");
-        w.Line();
-        w.Line($"static int {KnownTypes.IRespCommand}.CommandId => s_commandId;");
-        w.Line();
-        w.Line($"public void WriteTo({KnownTypes.RespWriter} writer)");
-        w.Open();
-        var (constant, terms) = Count(command.Body);
-        constant += command.Words.Count;
-        if (terms.Count == 0)
-        {
-            w.Line($"writer.WriteArrayHeader({constant.ToString(CultureInfo.InvariantCulture)});");
-        }
-        else
-        {
-            w.Line($"int count = {constant.ToString(CultureInfo.InvariantCulture)} + {string.Join(" + ", terms)};");
-            w.Line("writer.WriteArrayHeader(count);");
-        }
-        foreach (string word in command.Words) w.Line($"writer.WriteBulkString({Literal(word)}u8);");
-        Write(w, command.Body);
-        w.Close();
-        w.Close();
-    }
-
-    private static (int Constant, List<string> Terms) Count(WriteNode node)
-    {
-        switch (node)
-        {
-            case TokenNode:
-            case ValueNode:
-            case EnumTokenNode:
-                return (1, new List<string>());
-            case IfElseNode choice:
-                return Count(choice.Then);
-            case ArgumentsNode arguments:
-                return (0, new List<string> { arguments.Expression + ".ArgumentCount" });
-            case SequenceNode sequence:
-            {
-                int constant = 0;
-                var terms = new List<string>();
-                foreach (WriteNode item in sequence.Items)
-                {
-                    var (c, t) = Count(item);
-                    constant += c;
-                    terms.AddRange(t);
-                }
-                return (constant, terms);
-            }
-            case IfNode conditional:
-                return (0, new List<string> { $"({conditional.CountCondition} ? {Expression(Count(conditional.CountBody ?? conditional.Body))} : 0)" });
-            case RepeatNode repeat:
-            {
-                string length = Length(repeat);
-                var terms = new List<string> { repeat.ItemCount == 1 ? length : $"{length} * {repeat.ItemCount.ToString(CultureInfo.InvariantCulture)}" };
-                if (repeat.TokenOnce is not null) terms.Add($"({length} > 0 ? 1 : 0)");
-                return (0, terms);
-            }
-            default:
-                return (0, new List<string>());
-        }
-    }
-
-    private static string Expression((int Constant, List<string> Terms) count)
-    {
-        if (count.Terms.Count == 0) return count.Constant.ToString(CultureInfo.InvariantCulture);
-        string terms = string.Join(" + ", count.Terms);
-        return count.Constant == 0 ? terms : count.Constant.ToString(CultureInfo.InvariantCulture) + " + " + terms;
-    }
-
-    private static string Length(RepeatNode repeat)
-    {
-        string property = repeat.Kind == CollectionKind.List ? "Count" : "Length";
-        return repeat.MayBeNull && repeat.Kind != CollectionKind.Span ? $"({repeat.Collection}?.{property} ?? 0)" : $"{repeat.Collection}.{property}";
-    }
-
-    private static void Write(IndentedWriter w, WriteNode node)
-    {
-        switch (node)
-        {
-            case TokenNode token:
-                w.Line($"writer.WriteBulkString({Literal(token.Token)}u8);");
-                break;
-            case ValueNode value:
-                w.Line(value.SelfWriting ? $"{value.Expression}.WriteTo(writer);" : $"writer.WriteBulkString({value.Expression});");
-                break;
-            case ArgumentsNode arguments:
-                w.Line($"{arguments.Expression}.WriteTo(writer);");
-                break;
-            case EnumTokenNode enumToken:
-                w.Line($"writer.WriteBulkString({enumToken.Expression} switch");
-                w.Open();
-                foreach (EnumToken item in enumToken.Tokens)
-                {
-                    w.Line($"{enumToken.EnumType}.{DeclarationReader.Escape(item.Member)} => {Literal(item.Token)}u8,");
-                }
-                w.Line($"_ => throw new {KnownTypes.ArgumentOutOfRangeException}({Literal(enumToken.ParameterName)}, {enumToken.Expression}, \"The value names no token of the argument.\"),");
-                w.Unindent();
-                w.Line("});");
-                break;
-            case SequenceNode sequence:
-                foreach (WriteNode item in sequence.Items) Write(w, item);
-                break;
-            case IfNode conditional:
-                w.Line($"if ({conditional.WriteCondition})");
-                w.Open();
-                Write(w, conditional.Body);
-                w.Close();
-                break;
-            case RepeatNode repeat:
-                WriteRepeat(w, repeat);
-                break;
-            case IfElseNode choice:
-                w.Line($"if ({choice.WriteCondition})");
-                w.Open();
-                Write(w, choice.Then);
-                w.Close();
-                w.Line("else");
-                w.Open();
-                Write(w, choice.Else);
-                w.Close();
-                break;
-        }
-    }
-
-    private static void WriteRepeat(IndentedWriter w, RepeatNode repeat)
-    {
-        bool guard = repeat.MayBeNull && repeat.Kind != CollectionKind.Span;
-        if (guard)
-        {
-            w.Line($"if ({repeat.Collection} is not null)");
-            w.Open();
-        }
-        string property = repeat.Kind == CollectionKind.List ? "Count" : "Length";
-        if (repeat.TokenOnce is not null)
-        {
-            w.Line($"if ({repeat.Collection}.{property} > 0) writer.WriteBulkString({Literal(repeat.TokenOnce)}u8);");
-        }
-        if (repeat.Kind == CollectionKind.List)
-        {
-            w.Line($"for (int {repeat.IndexVariable} = 0; {repeat.IndexVariable} < {repeat.Collection}.Count; {repeat.IndexVariable}++)");
-            w.Open();
-            w.Line($"{repeat.ItemType} {repeat.ItemVariable} = {repeat.Collection}[{repeat.IndexVariable}];");
-        }
-        else
-        {
-            w.Line($"foreach ({repeat.ItemType} {repeat.ItemVariable} in {repeat.Collection})");
-            w.Open();
-        }
-        Write(w, repeat.Item);
-        w.Close();
-        if (guard) w.Close();
     }
 
     private static void EmitHelpers(IndentedWriter w, GeneratedInterface model)
@@ -553,35 +384,4 @@ internal static class SourceEmitter
     }
 
     private static string Xml(string text) => DocText.Escape(text);
-}
-
-/// <summary>A StringBuilder that indents with four spaces and always ends lines with <c>\n</c>.</summary>
-internal sealed class IndentedWriter
-{
-    private readonly StringBuilder _builder = new();
-    private int _depth;
-
-    public void Line(string text = "")
-    {
-        if (text.Length > 0 && !text.StartsWith("#", System.StringComparison.Ordinal)) _builder.Append(' ', _depth * 4);
-        _builder.Append(text).Append('\n');
-    }
-
-    public void Open()
-    {
-        Line("{");
-        _depth++;
-    }
-
-    public void Close()
-    {
-        _depth--;
-        Line("}");
-    }
-
-    public void Indent() => _depth++;
-
-    public void Unindent() => _depth--;
-
-    public override string ToString() => _builder.ToString();
 }

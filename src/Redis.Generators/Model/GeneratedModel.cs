@@ -128,22 +128,22 @@ internal abstract record WriteNode;
 internal sealed record TokenNode(string Token) : WriteNode;
 
 /// <summary>One bulk string: <c>writer.WriteBulkString(Expression)</c>, or <c>Expression.WriteTo(writer)</c>.</summary>
-internal sealed record ValueNode(string Expression, bool SelfWriting) : WriteNode;
+internal sealed record ValueNode(ValueRef Value, bool SelfWriting, ValueConversion Conversion = ValueConversion.None) : WriteNode;
 
 /// <summary>
 /// An option that writes its own arguments (a <c>Redis.IRespArguments</c> struct such as <c>Expiration</c>):
 /// <c>Expression.ArgumentCount</c> bulks, written by <c>Expression.WriteTo(writer)</c>, both called on the
 /// concrete type so nothing is boxed.
 /// </summary>
-internal sealed record ArgumentsNode(string Expression) : WriteNode;
+internal sealed record ArgumentsNode(ValueRef Value) : WriteNode;
 
 /// <summary>An enum value written as the token its member names.</summary>
-internal sealed record EnumTokenNode(string Expression, string EnumType, string ParameterName, EquatableArray<EnumToken> Tokens) : WriteNode;
+internal sealed record EnumTokenNode(ValueRef Value, string EnumType, string ParameterName, EquatableArray<EnumToken> Tokens) : WriteNode;
 
 internal sealed record EnumToken(string Member, string Token);
 
 /// <summary>One of two writes with the same number of bulks (XADD's id, or <c>*</c> when it is null).</summary>
-internal sealed record IfElseNode(string WriteCondition, WriteNode Then, WriteNode Else) : WriteNode;
+internal sealed record IfElseNode(WriteCondition Condition, WriteNode Then, WriteNode Else) : WriteNode;
 
 internal sealed record SequenceNode(EquatableArray<WriteNode> Items) : WriteNode;
 
@@ -151,7 +151,7 @@ internal sealed record SequenceNode(EquatableArray<WriteNode> Items) : WriteNode
 /// Written when a condition holds. <see cref="WriteCondition"/> may declare a pattern variable the
 /// body uses (<c>_px is { } v0</c>); <see cref="CountCondition"/> is the same test without it.
 /// </summary>
-internal sealed record IfNode(string CountCondition, string WriteCondition, WriteNode Body, WriteNode? CountBody = null) : WriteNode;
+internal sealed record IfNode(WriteCondition Condition, WriteNode Body, WriteNode? CountBody = null) : WriteNode;
 
 internal enum CollectionKind
 {

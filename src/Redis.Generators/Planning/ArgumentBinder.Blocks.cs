@@ -48,7 +48,7 @@ internal sealed partial class ArgumentBinder
                 string variable = Variable("v");
                 List<WriteNode>? conditional = TupleWrites(argument, components, type.Underlying, variable, parameter);
                 if (conditional is null) return false;
-                output.Add(new IfNode($"{field} is not null", $"{field} is {{ }} {variable}", WithToken(argument.Token, Sequence(conditional))));
+                output.Add(new IfNode(new NotNullCondition(field, variable), WithToken(argument.Token, Sequence(conditional))));
                 Consume(parameter);
                 return true;
             }
@@ -86,7 +86,7 @@ internal sealed partial class ArgumentBinder
         return components.Count == 0 ? null : components;
     }
 
-    private List<WriteNode>? TupleWrites(SpecArgument block, List<SpecArgument> components, TypeDesc type, string source, ParameterDeclaration parameter)
+    private List<WriteNode>? TupleWrites(SpecArgument block, List<SpecArgument> components, TypeDesc type, ValueRef source, ParameterDeclaration parameter)
     {
         bool single = components.Count == 1;
         if (!single && (type.Shape != TypeShape.Tuple || type.Args.Count != components.Count))
@@ -106,7 +106,7 @@ internal sealed partial class ArgumentBinder
             TypeDesc elementType = single ? type : type.Args[index];
             // A named element is read by its name; an unnamed one has only ItemN.
             string elementName = !single && index < type.Names.Count && type.Names[index] is { Length: > 0 } named ? Redis.Generators.Model.DeclarationReader.Escape(named) : $"Item{index + 1}";
-            string expression = single ? source : $"{source}.{elementName}";
+            ValueRef expression = single ? source : source.Element(elementName);
             index++;
             if (child.Type == ArgumentType.PureToken)
             {
@@ -115,7 +115,7 @@ internal sealed partial class ArgumentBinder
                     NotAllowed(parameter, block, $"the tuple element for the optional token {child.Token} must be a bool");
                     return null;
                 }
-                writes.Add(new IfNode(expression, expression, new TokenNode(child.Token!)));
+                writes.Add(new IfNode(new TrueCondition(expression, false), new TokenNode(child.Token!)));
                 continue;
             }
             var writer = ScalarWriters.For(child, elementType.Underlying, _isAsync, out string reason);
@@ -127,7 +127,7 @@ internal sealed partial class ArgumentBinder
             if (elementType.MayBeNull && child.Optional)
             {
                 string variable = Variable("v");
-                writes.Add(new IfNode($"{expression} is not null", $"{expression} is {{ }} {variable}", WithToken(child.Token, writer(variable))));
+                writes.Add(new IfNode(new NotNullCondition(expression, variable), WithToken(child.Token, writer(variable))));
                 continue;
             }
             if (elementType.Shape == TypeShape.Nullable || (elementType.IsNullable && child.Type == ArgumentType.Key))
@@ -135,7 +135,7 @@ internal sealed partial class ArgumentBinder
                 NotAllowed(parameter, block, $"the tuple element for the required '{child.Name}' cannot be null");
                 return null;
             }
-            WriteNode value = elementType.IsNullable && elementType.Underlying.Shape == TypeShape.String ? new ValueNode(expression + " ?? \"\"", false) : writer(expression);
+            WriteNode value = elementType.IsNullable && elementType.Underlying.Shape == TypeShape.String ? new ValueNode(expression, false, ValueConversion.EmptyIfNull) : writer(expression);
             writes.Add(WithToken(child.Token, value));
         }
         return writes;

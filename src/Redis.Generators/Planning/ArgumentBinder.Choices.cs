@@ -118,14 +118,14 @@ internal sealed partial class ArgumentBinder
         {
             if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable type");
             string variable = Variable("v");
-            output.Add(new IfNode($"{field} is not null", $"{field} is {{ }} {variable}", WithToken(argument.Token, new ArgumentsNode(variable)),
-                WithToken(argument.Token, new ArgumentsNode(field + ".GetValueOrDefault()"))));
+            output.Add(new IfNode(new NotNullCondition(field, variable), WithToken(argument.Token, new ArgumentsNode(variable)),
+                WithToken(argument.Token, new ArgumentsNode(new DefaultedValue(field)))));
             return true;
         }
         if (argument.Token is not null)
         {
             // The choice's own token (FILTERBY) goes out only with an alternative.
-            output.Add(new IfNode($"{field}.ArgumentCount > 0", $"{field}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(field))));
+            output.Add(new IfNode(new HasArgumentsCondition(field), WithToken(argument.Token, new ArgumentsNode(field))));
             return true;
         }
         if (!optional) _requiredChoices.Add(parameter.Name);
@@ -160,7 +160,7 @@ internal sealed partial class ArgumentBinder
         {
             if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable enum");
             string variable = Variable("v");
-            output.Add(new IfNode($"{field} is not null", $"{field} is {{ }} {variable}",
+            output.Add(new IfNode(new NotNullCondition(field, variable),
                 WithToken(argument.Token, new EnumTokenNode(variable, enumType.Display, parameter.Name, tokens.ToEquatableArray()))));
             return true;
         }

@@ -208,11 +208,11 @@ internal sealed partial class ArgumentBinder
         switch (argument.Type)
         {
             case ArgumentType.PureToken:
-                if (!BoolCondition(parameter, out string? condition))
+                if (BoolCondition(parameter) is not { } condition)
                 {
                     return NotAllowed(parameter, argument, $"the optional token {argument.Token} is sent when a bool parameter named after it is true");
                 }
-                output.Add(new IfNode(condition!, condition!, new TokenNode(argument.Token!)));
+                output.Add(new IfNode(condition, new TokenNode(argument.Token!)));
                 Consume(parameter);
                 return true;
             case ArgumentType.OneOf:
@@ -261,7 +261,7 @@ internal sealed partial class ArgumentBinder
                 else
                 {
                     // A null string or byte[] for a required string argument is sent empty, as redigo sends nil.
-                    value = underlying.Shape == TypeShape.String ? new ValueNode(field + " ?? \"\"", false) : writer(field);
+                    value = underlying.Shape == TypeShape.String ? new ValueNode(field, false, ValueConversion.EmptyIfNull) : writer(field);
                 }
             }
             else
@@ -273,7 +273,7 @@ internal sealed partial class ArgumentBinder
             return true;
         }
         string variable = Variable("v");
-        output.Add(new IfNode($"{field} is not null", $"{field} is {{ }} {variable}", WithToken(argument.Token, writer(variable))));
+        output.Add(new IfNode(new NotNullCondition(field, variable), WithToken(argument.Token, writer(variable))));
         return true;
     }
 
@@ -310,7 +310,7 @@ internal sealed partial class ArgumentBinder
                 return NotAllowed(parameter, argument, "the elements cannot be null");
             }
             string item = Variable("item");
-            WriteNode value = element.IsNullable && element.Underlying.Shape == TypeShape.String ? new ValueNode(item + " ?? \"\"", false) : writer(item);
+            WriteNode value = element.IsNullable && element.Underlying.Shape == TypeShape.String ? new ValueNode(item, false, ValueConversion.EmptyIfNull) : writer(item);
             WriteNode body = argument.MultipleToken && argument.Token is not null ? Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
             int count = argument.MultipleToken && argument.Token is not null ? 2 : 1;
             bool mayBeNull = parameter.Type.MayBeNull;
@@ -379,12 +379,11 @@ internal sealed partial class ArgumentBinder
 
     internal static string Squash(string? text) => text is null ? "" : CommandSpec.Squash(text);
 
-    private static bool BoolCondition(ParameterDeclaration parameter, out string? condition)
+    private static WriteCondition? BoolCondition(ParameterDeclaration parameter)
     {
-        condition = null;
-        if (parameter.Type.Shape == TypeShape.Boolean) condition = Field(parameter);
-        else if (parameter.Type.Shape == TypeShape.Nullable && parameter.Type.Args[0].Shape == TypeShape.Boolean) condition = Field(parameter) + " == true";
-        return condition is not null;
+        if (parameter.Type.Shape == TypeShape.Boolean) return new TrueCondition(Field(parameter), false);
+        if (parameter.Type.Shape == TypeShape.Nullable && parameter.Type.Args[0].Shape == TypeShape.Boolean) return new TrueCondition(Field(parameter), true);
+        return null;
     }
 
     internal static (CollectionKind Kind, TypeDesc Element)? Collection(TypeDesc type)

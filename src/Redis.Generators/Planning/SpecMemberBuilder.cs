@@ -171,8 +171,8 @@ internal sealed partial class SpecMemberBuilder
                 var inner = new List<WriteNode>();
                 Param? list = Argument(arguments[k + 1], arguments, inner, forceOptional);
                 if (list is null) throw new PlanningException($"the count '{argument.Name}' is followed by '{arguments[k + 1].Name}', which takes no parameter");
-                string length = list.Default == ParameterDefault.None ? $"_{Plain(list.Name)}.Length" : $"(_{Plain(list.Name)}?.Length ?? 0)";
-                AddWithToken(output, argument.Token, new ValueNode("(long)" + length, false));
+                var length = new LengthValue(Field(list), list.Default != ParameterDefault.None);
+                AddWithToken(output, argument.Token, new ValueNode(length, false, ValueConversion.Int64));
                 output.AddRange(inner);
                 k++;
                 continue;
@@ -203,7 +203,7 @@ internal sealed partial class SpecMemberBuilder
                 }
                 Param p = Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
                 string f = Field(p);
-                output.Add(new IfNode(f, f, new TokenNode(argument.Token!)));
+                output.Add(new IfNode(new TrueCondition(f, false), new TokenNode(argument.Token!)));
                 return p;
             }
             case ArgumentType.OneOf:
@@ -237,7 +237,7 @@ internal sealed partial class SpecMemberBuilder
         }
         Param o = Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true);
         string v = Variable("v");
-        output.Add(new IfNode($"{Field(o)} is not null", $"{Field(o)} is {{ }} {v}", WithToken(argument.Token, ValueOf(argument, v))));
+        output.Add(new IfNode(new NotNullCondition(Field(o), v), WithToken(argument.Token, ValueOf(argument, v))));
         return o;
     }
 
@@ -263,7 +263,7 @@ internal sealed partial class SpecMemberBuilder
             if (argument.Token is not null && optional)
             {
                 // The choice's own token (COMMAND LIST's FILTERBY) goes out only with an alternative.
-                output.Add(new IfNode($"{f}.ArgumentCount > 0", $"{f}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(f))));
+                output.Add(new IfNode(new HasArgumentsCondition(f), WithToken(argument.Token, new ArgumentsNode(f))));
                 return p;
             }
             AddWithToken(output, argument.Token, new ArgumentsNode(f));
@@ -299,7 +299,7 @@ internal sealed partial class SpecMemberBuilder
                 return p;
             }
             string v = Variable("v");
-            output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, new EnumTokenNode(v, enumType, p.Name, tokens))));
+            output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, new EnumTokenNode(v, enumType, p.Name, tokens))));
             return p;
         }
         // A required choice between a token and one value (XADD's * | id): the value, or the token when null.
@@ -311,7 +311,7 @@ internal sealed partial class SpecMemberBuilder
             string type = ScalarType(scalar);
             Param p = Add(scalar, argument.Arguments, type + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
             string v = Variable("v");
-            var node = new IfElseNode($"{Field(p)} is {{ }} {v}", WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
+            var node = new IfElseNode(new NotNullCondition(Field(p), v), WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
             AddWithToken(output, argument.Token, node);
             return p;
         }
@@ -377,7 +377,7 @@ internal sealed partial class SpecMemberBuilder
                 for (int i = 0; i < children.Count; i++)
                 {
                     string item = Variable("item");
-                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], item + "." + columnNames[i]), 1, null));
+                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], ((ValueRef)item).Element(columnNames[i])), 1, null));
                 }
                 return list;
             }
@@ -393,8 +393,8 @@ internal sealed partial class SpecMemberBuilder
         string v = Variable("v");
         var writes = TupleWrites(children, v, elementNames);
         // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
-        var counted = TupleWrites(children, Field(p) + ".GetValueOrDefault()", elementNames);
-        output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, Sequence(writes)),
+        var counted = TupleWrites(children, new DefaultedValue(Field(p)), elementNames);
+        output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, Sequence(writes)),
             WithToken(argument.Token, Sequence(counted))));
         return p;
     }
@@ -452,7 +452,7 @@ internal sealed partial class SpecMemberBuilder
         return name;
     }
 
-    private List<WriteNode> TupleWrites(List<SpecArgument> children, string source, List<string> names)
+    private List<WriteNode> TupleWrites(List<SpecArgument> children, ValueRef source, List<string> names)
     {
         bool single = names.Count == 1;
         var writes = new List<WriteNode>();
@@ -464,10 +464,10 @@ internal sealed partial class SpecMemberBuilder
                 writes.Add(new TokenNode(child.Token!));
                 continue;
             }
-            string expression = single ? source : $"{source}.{names[index++]}";
+            ValueRef expression = single ? source : source.Element(names[index++]);
             if (child.Type == ArgumentType.PureToken)
             {
-                writes.Add(new IfNode(expression, expression, new TokenNode(child.Token!)));
+                writes.Add(new IfNode(new TrueCondition(expression, false), new TokenNode(child.Token!)));
                 continue;
             }
             if (child.Type == ArgumentType.OneOf)
@@ -479,7 +479,7 @@ internal sealed partial class SpecMemberBuilder
                 if (child.Optional)
                 {
                     string ev = Variable("v");
-                    writes.Add(new IfNode($"{expression} is not null", $"{expression} is {{ }} {ev}", WithToken(child.Token, new EnumTokenNode(ev, enumType, child.Name, tokens))));
+                    writes.Add(new IfNode(new NotNullCondition(expression, ev), WithToken(child.Token, new EnumTokenNode(ev, enumType, child.Name, tokens))));
                 }
                 else
                 {
@@ -490,7 +490,7 @@ internal sealed partial class SpecMemberBuilder
             if (child.Optional)
             {
                 string v = Variable("v");
-                writes.Add(new IfNode($"{expression} is not null", $"{expression} is {{ }} {v}", WithToken(child.Token, ValueOf(child, v))));
+                writes.Add(new IfNode(new NotNullCondition(expression, v), WithToken(child.Token, ValueOf(child, v))));
                 continue;
             }
             writes.Add(WithToken(child.Token, ValueOf(child, expression)));
@@ -550,7 +550,7 @@ internal sealed partial class SpecMemberBuilder
         _ => Value,
     };
 
-    private static WriteNode ValueOf(SpecArgument argument, string expression)
+    private static WriteNode ValueOf(SpecArgument argument, ValueRef expression)
         => argument.Type is ArgumentType.Integer or ArgumentType.UnixTime or ArgumentType.Double
             ? new ValueNode(expression, false)
             : new ValueNode(expression, true);
