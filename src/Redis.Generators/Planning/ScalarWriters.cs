@@ -95,4 +95,21 @@ internal static class ScalarWriters
                 return null;
         }
     }
+
+    /// <summary>The type a spec-driven member proposes for a scalar argument: RedisKey, long, double or RedisValue.</summary>
+    public static TypeDesc ProposedType(SpecArgument argument) => argument.Type switch
+    {
+        ArgumentType.Key => KeyType,
+        ArgumentType.Integer or ArgumentType.UnixTime => LongType,
+        ArgumentType.Double => DoubleType,
+        _ => ValueType,
+    };
+
+    private static readonly TypeDesc KeyType = Proposed(TypeShape.RedisKey, KnownTypes.RedisKey);
+    private static readonly TypeDesc ValueType = Proposed(TypeShape.RedisValue, KnownTypes.RedisValue);
+    private static readonly TypeDesc LongType = Proposed(TypeShape.Int64, "long");
+    private static readonly TypeDesc DoubleType = Proposed(TypeShape.Double, "double");
+
+    private static TypeDesc Proposed(TypeShape shape, string display)
+        => new(shape, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
 }

@@ -542,18 +542,15 @@ internal sealed partial class SpecMemberBuilder
         return argument.Name.Any(char.IsLetter) ? argument.Name : tokenUsable ? argument.Token! : "arg";
     }
 
-    private static string ScalarType(SpecArgument argument) => argument.Type switch
-    {
-        ArgumentType.Key => Key,
-        ArgumentType.Integer or ArgumentType.UnixTime => "long",
-        ArgumentType.Double => "double",
-        _ => Value,
-    };
+    private static string ScalarType(SpecArgument argument) => ScalarWriters.ProposedType(argument).Display;
 
+    // Written by the same rules as a user-declared parameter of the proposed type (ScalarWriters).
     private static WriteNode ValueOf(SpecArgument argument, ValueRef expression)
-        => argument.Type is ArgumentType.Integer or ArgumentType.UnixTime or ArgumentType.Double
-            ? new ValueNode(expression, false)
-            : new ValueNode(expression, true);
+    {
+        var writer = ScalarWriters.For(argument, ScalarWriters.ProposedType(argument), isAsync: false, out string reason)
+            ?? throw new PlanningException($"the proposed type of '{argument.Name}' cannot be written: {reason}");
+        return writer(expression);
+    }
 
     private static string ArgumentDoc(SpecArgument argument)
     {
