@@ -6,41 +6,12 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
-using Redis.Generators.Binding;
 using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
-using Redis.Generators.Table;
+using Redis.Generators.Planning;
 
 namespace Redis.Generators;
-
-/// <summary>The names of the tracked pipeline steps (for incrementality tests).</summary>
-public static class TrackingNames
-{
-    /// <summary>One parsed spec file per commands.json / *.commands.json.</summary>
-    public const string SpecFiles = nameof(SpecFiles);
-
-    /// <summary>All spec files merged.</summary>
-    public const string Spec = nameof(Spec);
-
-    /// <summary>The [RedisCommands] declarations read from syntax and symbols (with locations).</summary>
-    public const string Interfaces = nameof(Interfaces);
-
-    /// <summary>Each declaration bound to the spec: source model and diagnostics.</summary>
-    public const string Bound = nameof(Bound);
-
-    /// <summary>The location-free source model that feeds the source output.</summary>
-    public const string Models = nameof(Models);
-
-    /// <summary>The enums of the spec-driven members of all interfaces, merged.</summary>
-    public const string Enums = nameof(Enums);
-
-    /// <summary>The diagnostics of each declaration (feeds the diagnostics-only output).</summary>
-    public const string Diagnostics = nameof(Diagnostics);
-
-    /// <summary>The class marked [GeneratedCommandTable] (the runtime's CommandTable), if any.</summary>
-    public const string CommandTable = nameof(CommandTable);
-}
 
 /// <summary>
 /// Generates implementations of <c>[RedisCommands]</c> partial interfaces from the command spec
@@ -77,9 +48,14 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
             .Where(static declaration => declaration is not null)
             .Select(static (declaration, _) => declaration!);
 
+        // The enums for the spec's token choices: named from the token sets alone (Planning/EnumNames.cs).
+        IncrementalValueProvider<EnumTable> enumTable = spec
+            .Select(static (merged, _) => new EnumTable(merged.Commands))
+            .WithTrackingName(TrackingNames.EnumTable);
+
         IncrementalValuesProvider<BindResult> bound = interfaces
-            .Combine(spec)
-            .Select(static (pair, cancellationToken) => Bind(pair.Left, pair.Right, cancellationToken))
+            .Combine(spec.Combine(enumTable))
+            .Select(static (pair, cancellationToken) => Bind(pair.Left, pair.Right.Left, pair.Right.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Bound);
 
         // Pipeline 1: source only, from the location-free model.
@@ -91,7 +67,7 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(models, static (production, model) => EmitSource(production, model));
 
         // The enums of spec-driven members, shared by every interface of the compilation: one file.
-        IncrementalValueProvider<EquatableArray<Redis.Generators.SpecDriven.GeneratedEnum>> enums = models
+        IncrementalValueProvider<EquatableArray<GeneratedEnum>> enums = models
             .Select(static (model, _) => model.Enums)
             .Collect()
             .Select(static (all, _) => all.SelectMany(e => e).GroupBy(e => e.Name).Select(g => g.First()).OrderBy(e => e.Name, StringComparer.Ordinal).ToEquatableArray())
@@ -101,11 +77,11 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
             if (list.IsEmpty) return;
             try
             {
-                production.AddSource("Redis.Commands.Enums.g.cs", SourceText.From(SourceEmitter.EmitEnums(list), Encoding.UTF8));
+                production.AddSource(KnownTypes.EnumNamespace + ".Enums.g.cs", SourceText.From(SourceEmitter.EmitEnums(list), Encoding.UTF8));
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
-                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, "Redis.Commands enums", error.GetType().Name + ": " + error.Message));
+                production.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, KnownTypes.EnumNamespace + " enums", error.GetType().Name + ": " + error.Message));
             }
         });
 
@@ -141,7 +117,7 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
     }
 
     /// <summary>The attribute that marks the class receiving the command table data.</summary>
-    public const string CommandTableAttributeName = "Redis.GeneratedCommandTableAttribute";
+    public const string CommandTableAttributeName = KnownTypes.GeneratedCommandTableAttribute;
 
     /// <summary>The item metadata that marks an AdditionalFiles item as a command spec, whatever its name.</summary>
     public const string SpecMetadata = "build_metadata.AdditionalFiles.RedisCommandSpec";
@@ -177,11 +153,11 @@ public sealed class RedisCommandsGenerator : IIncrementalGenerator
         }
     }
 
-    private static BindResult Bind(InterfaceDeclaration declaration, CommandSpec spec, CancellationToken cancellationToken)
+    private static BindResult Bind(InterfaceDeclaration declaration, CommandSpec spec, EnumTable enumTable, CancellationToken cancellationToken)
     {
         try
         {
-            return InterfaceBinder.Bind(declaration, spec, cancellationToken);
+            return InterfaceBinder.Bind(declaration, spec, enumTable, cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -385,13 +385,44 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void RDS0018_AnArgumentShapeThePlannerCannotType_IsAWarningNamingTheCommandAndTheReason_AndTheMemberStaysUntyped()
+    {
+        // FROB's optional MODE choice has one alternative that is itself a choice of two valued options:
+        // no rule types a token written before one of several conditional parts.
+        const string spec = """
+            {"format_version": 1, "commands": {"FROB": {"name": "FROB", "wire": ["FROB"], "summary": "Test command", "group": "generic",
+              "arity": -2, "flags": ["write"], "docs": true,
+              "arguments": [
+                {"name": "key", "type": "key"},
+                {"name": "mode", "type": "oneof", "token": "MODE", "optional": true, "arguments": [
+                  {"name": "inner", "type": "oneof", "arguments": [
+                    {"name": "a", "type": "integer", "token": "A"},
+                    {"name": "b", "type": "integer", "token": "B"}]}]}],
+              "reply": {"cases": [{"type": "int"}]}}}}
+            """;
+        string source = Interface("", attribute: "[RedisCommands(Commands = new[] { \"FROB\" })]");
+        GeneratorRun run = GeneratorHarness.Run(source, GeneratorHarness.Spec(spec));
+        Diagnostic[] diagnostics = run.Diagnostics.Where(d => d.Id == "RDS0018").ToArray();
+        Assert.Single(diagnostics);
+        Diagnostic diagnostic = diagnostics[0];
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        AssertAt(diagnostic, source, "RedisCommands(Commands = new[] { \"FROB\" })", 8, 2);
+        Assert.StartsWith("The spec-driven member 'FRoB' could not get typed parameters for FROB: ", diagnostic.GetMessage());
+        Assert.Contains("the alternative 'inner' of 'mode' (MODE)", diagnostic.GetMessage());
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id == "RDS0099");
+        string generated = string.Concat(run.Result.GeneratedSources.Select(s => s.SourceText.ToString()));
+        Assert.Contains("FRoB(params global::Redis.RedisValue[] args)", generated);
+        AssertNoCompilerErrors(run);
+    }
+
+    [Fact]
     public void EveryDescriptor_HasAStableIdTheRedisCommandsCategoryAndATitle()
     {
         var descriptors = typeof(DiagnosticDescriptors).GetFields()
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToArray();
-        Assert.Equal(18, descriptors.Length);
+        Assert.Equal(19, descriptors.Length);
         Assert.All(descriptors, d => Assert.Matches("^RDS00[0-9][0-9]$", d.Id));
         Assert.All(descriptors, d => Assert.Equal("RedisCommands", d.Category));
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
-using Redis.Generators.SpecDriven;
+using Redis.Generators.Planning;
 
 namespace Redis.Generators.Tests;
 
@@ -128,11 +128,11 @@ public class EnumNamingTests
         var spec = Spec.CommandSpec.Merge([Spec.SpecParser.Parse(SpecDrivenTests.RepositorySpec, Microsoft.CodeAnalysis.Text.SourceText.From(File.ReadAllText(SpecDrivenTests.RepositorySpec)))]);
         var tableNames = new HashSet<string>(EnumNames.All.Select(e => e.Name), StringComparer.Ordinal);
 
-        var derived = spec.Enums.All.Where(e => !tableNames.Contains(e.Name)).Select(e => e.Name).ToList();
+        var derived = new EnumTable(spec.Commands).All.Where(e => !tableNames.Contains(e.Name)).Select(e => e.Name).ToList();
 
-        Assert.True(derived.Count == 0, "token sets of commands.json without an entry in SpecDriven/EnumNames.cs: " + string.Join(", ", derived));
-        Assert.Contains(spec.Enums.All, e => e.Name == "ListSide");
-        Assert.Contains(spec.Enums.All, e => e.Name == "FlushMode");
+        Assert.True(derived.Count == 0, "token sets of commands.json without an entry in Planning/EnumNames.cs: " + string.Join(", ", derived));
+        Assert.Contains(new EnumTable(spec.Commands).All, e => e.Name == "ListSide");
+        Assert.Contains(new EnumTable(spec.Commands).All, e => e.Name == "FlushMode");
     }
 
     private static string All(GeneratorRun run) => string.Concat(run.Result.GeneratedSources.Select(s => s.SourceText.ToString()));

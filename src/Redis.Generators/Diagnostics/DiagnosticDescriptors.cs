@@ -163,6 +163,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A oneof whose alternatives carry values is one choice: declare it as one parameter whose type can hold only one alternative (Expiration for SET, ExpirationUpdate for GETEX, or your own struct implementing Redis.IRespArguments). The flattened form is still generated.");
 
+    public static readonly DiagnosticDescriptor SpecMemberNotPlanned = new(
+        "RDS0018",
+        "Spec-driven member takes raw arguments",
+        "The spec-driven member '{0}' could not get typed parameters for {1}: {2}; it takes the command's arguments as raw words (params RedisValue[])",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The planner has no rule for a shape of the command's argument tree (in commands.json). The member is still generated, untyped; declare the method yourself in the interface to type it, or report the shape.");
+
     public static readonly DiagnosticDescriptor InternalError = new(
         "RDS0099",
         "Generator failure",

@@ -14,8 +14,8 @@ namespace Redis.Generators.Model;
 /// </summary>
 internal static class DeclarationReader
 {
-    public const string CommandsAttributeName = "Redis.RedisCommandsAttribute";
-    public const string CommandAttributeName = "Redis.RedisCommandAttribute";
+    public const string CommandsAttributeName = KnownTypes.RedisCommandsAttribute;
+    public const string CommandAttributeName = KnownTypes.RedisCommandAttribute;
 
     public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) => node is TypeDeclarationSyntax;
 
@@ -141,8 +141,8 @@ internal static class DeclarationReader
 
     private static string? FactoryParameter(ITypeSymbol type) => type.ToDisplayString() switch
     {
-        "Redis.IConn" => "IConn",
-        "Redis.IRespExecutor" => "IRespExecutor",
+        KnownTypes.IConnName => "IConn",
+        KnownTypes.IRespExecutorName => "IRespExecutor",
         _ => null,
     };
 

@@ -33,7 +33,7 @@ internal sealed record NameReference(string? Name, Location? Location);
 /// <summary>
 /// What the transform of a [RedisCommands] declaration keeps: strings, enums, <see cref="TypeDesc"/>s
 /// and the <see cref="Location"/>s that diagnostics need. Locations only feed diagnostics: the
-/// generated-source model built from this (<see cref="Redis.Generators.Emit.GeneratedInterface"/>)
+/// generated-source model built from this (<see cref="GeneratedInterface"/>)
 /// holds none, so moving a declaration never re-emits source.
 /// </summary>
 internal sealed record InterfaceDeclaration(

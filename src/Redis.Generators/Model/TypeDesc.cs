@@ -163,10 +163,10 @@ internal sealed record TypeDesc(
             "System.Threading.Tasks.ValueTask`1" => Make(TypeShape.ValueTask, named.TypeArguments[0]),
             "System.Threading.CancellationToken" => Make(TypeShape.CancellationToken),
             "System.DateTimeOffset" => Make(TypeShape.DateTimeOffset),
-            "Redis.RedisKey" => Make(TypeShape.RedisKey),
-            "Redis.RedisValue" => Make(TypeShape.RedisValue),
-            "Redis.RedisLease" => Make(TypeShape.RedisLease),
-            _ when named.IsValueType && named.AllInterfaces.Any(i => MetadataName(i) == Spec.OptionTypes.InterfaceName) => Make(TypeShape.Arguments),
+            KnownTypes.RedisKeyName => Make(TypeShape.RedisKey),
+            KnownTypes.RedisValueName => Make(TypeShape.RedisValue),
+            KnownTypes.RedisLeaseName => Make(TypeShape.RedisLease),
+            _ when named.IsValueType && named.AllInterfaces.Any(i => MetadataName(i) == KnownTypes.IRespArgumentsName) => Make(TypeShape.Arguments),
             _ => Make(TypeShape.Other),
         };
     }

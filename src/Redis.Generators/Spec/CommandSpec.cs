@@ -15,10 +15,6 @@ internal sealed class CommandSpec : IEquatable<CommandSpec>
     private Dictionary<string, SpecCommand>? _byName;
     private Dictionary<string, SpecCommand>? _byKey;
     private HashSet<string>? _groups;
-    private Redis.Generators.SpecDriven.EnumTable? _enums;
-
-    /// <summary>The enums for token choices of the whole spec (built once, not part of equality).</summary>
-    public Redis.Generators.SpecDriven.EnumTable Enums => _enums ??= new Redis.Generators.SpecDriven.EnumTable(Commands);
 
     public CommandSpec(EquatableArray<SpecCommand> commands, EquatableArray<string> files, EquatableArray<DiagnosticInfo> diagnostics, bool hasErrors)
     {

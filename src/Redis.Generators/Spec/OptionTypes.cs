@@ -9,7 +9,7 @@ namespace Redis.Generators.Spec;
 internal sealed record OptionType(string MetadataName, string Role, EquatableArray<string> Tokens, string? ParameterName = null)
 {
     /// <summary>The fully qualified name to paste into generated code.</summary>
-    public string Display => "global::" + MetadataName;
+    public string Display => KnownTypes.Qualify(MetadataName);
 
     /// <summary>The short name for messages.</summary>
     public string ShortName => MetadataName.Substring(MetadataName.LastIndexOf('.') + 1);
@@ -26,18 +26,18 @@ internal sealed record OptionType(string MetadataName, string Role, EquatableArr
 internal static class OptionTypes
 {
     /// <summary>The runtime interface every option type implements (its metadata name).</summary>
-    public const string InterfaceName = "Redis.IRespArguments";
+    public const string InterfaceName = KnownTypes.IRespArgumentsName;
 
     private static readonly OptionType[] Table =
     {
-        new("Redis.Expiration", "the expiration of SET", EquatableArray.Create("EX", "PX", "EXAT", "PXAT", "KEEPTTL")),
-        new("Redis.ExpirationUpdate", "the expiration change of GETEX", EquatableArray.Create("EX", "PX", "EXAT", "PXAT", "PERSIST")),
-        new("Redis.GeoSearchOrigin", "the centre of GEOSEARCH and GEOSEARCHSTORE", EquatableArray.Create("FROMMEMBER", "FROMLONLAT"), "origin"),
-        new("Redis.GeoSearchShape", "the area of GEOSEARCH and GEOSEARCHSTORE", EquatableArray.Create("BYRADIUS", "BYBOX"), "shape"),
-        new("Redis.MigrateAuthentication", "the credentials MIGRATE passes to the target", EquatableArray.Create("AUTH", "AUTH2")),
-        new("Redis.ReplicationSource", "the primary REPLICAOF and SLAVEOF follow, or none", EquatableArray.Create("<host-port>", "NO"), "source"),
-        new("Redis.SlotState", "the state CLUSTER SETSLOT gives a slot", EquatableArray.Create("IMPORTING", "MIGRATING", "NODE", "STABLE"), "state"),
-        new("Redis.CommandFilter", "the filter of COMMAND LIST", EquatableArray.Create("MODULE", "ACLCAT", "PATTERN"), "filter"),
+        new(KnownTypes.ExpirationName, "the expiration of SET", EquatableArray.Create("EX", "PX", "EXAT", "PXAT", "KEEPTTL")),
+        new(KnownTypes.ExpirationUpdateName, "the expiration change of GETEX", EquatableArray.Create("EX", "PX", "EXAT", "PXAT", "PERSIST")),
+        new(KnownTypes.GeoSearchOriginName, "the centre of GEOSEARCH and GEOSEARCHSTORE", EquatableArray.Create("FROMMEMBER", "FROMLONLAT"), "origin"),
+        new(KnownTypes.GeoSearchShapeName, "the area of GEOSEARCH and GEOSEARCHSTORE", EquatableArray.Create("BYRADIUS", "BYBOX"), "shape"),
+        new(KnownTypes.MigrateAuthenticationName, "the credentials MIGRATE passes to the target", EquatableArray.Create("AUTH", "AUTH2")),
+        new(KnownTypes.ReplicationSourceName, "the primary REPLICAOF and SLAVEOF follow, or none", EquatableArray.Create("<host-port>", "NO"), "source"),
+        new(KnownTypes.SlotStateName, "the state CLUSTER SETSLOT gives a slot", EquatableArray.Create("IMPORTING", "MIGRATING", "NODE", "STABLE"), "state"),
+        new(KnownTypes.CommandFilterName, "the filter of COMMAND LIST", EquatableArray.Create("MODULE", "ACLCAT", "PATTERN"), "filter"),
     };
 
     /// <summary>Every entry (for tests and docs).</summary>

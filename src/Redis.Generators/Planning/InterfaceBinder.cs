@@ -3,11 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>The result of binding one interface to the spec: the source model (null when nothing is generated) and the diagnostics.</summary>
 internal sealed record BindResult(GeneratedInterface? Generated, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -18,10 +17,7 @@ internal sealed record BindResult(GeneratedInterface? Generated, EquatableArray<
 /// </summary>
 internal static class InterfaceBinder
 {
-    private const string IConn = "global::Redis.IConn";
-    private const string IRespExecutor = "global::Redis.IRespExecutor";
-
-    public static BindResult Bind(InterfaceDeclaration declaration, CommandSpec spec, CancellationToken cancellationToken)
+    public static BindResult Bind(InterfaceDeclaration declaration, CommandSpec spec, EnumTable enumTable, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>(declaration.Diagnostics);
         bool isInterface = !declaration.Diagnostics.Any(d => d.Descriptor.Id == DiagnosticDescriptors.NotAnInterface.Id);
@@ -58,9 +54,9 @@ internal static class InterfaceBinder
         foreach (MethodDeclaration method in declaration.Methods)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (method.Name == "Create" && method.Parameters.Count == 1 && method.Parameters[0].Type.DisplayNotNull is IConn or IRespExecutor)
+            if (method.Name == "Create" && method.Parameters.Count == 1 && method.Parameters[0].Type.DisplayNotNull is KnownTypes.IConn or KnownTypes.IRespExecutor)
             {
-                bool conn = method.Parameters[0].Type.DisplayNotNull == IConn;
+                bool conn = method.Parameters[0].Type.DisplayNotNull == KnownTypes.IConn;
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNameClash, method.Location ?? declaration.IdentifierLocation,
                     $"{method.Name}({(conn ? "IConn" : "IRespExecutor")})",
                     $"the generated factory method {declaration.Name}.Create({(conn ? "IConn" : "IRespExecutor")}); rename the method and map it with [RedisCommand]"));
@@ -78,8 +74,8 @@ internal static class InterfaceBinder
             methods.Add(generated);
         }
         // Spec-driven members (Commands = / Groups =): a user-declared member of the same name wins.
-        var parts = new SortedDictionary<string, (List<string> Declarations, List<GeneratedMethod> Methods)>(StringComparer.Ordinal);
-        var enums = new List<Redis.Generators.SpecDriven.GeneratedEnum>();
+        var parts = new SortedDictionary<string, (List<MemberDeclaration> Declarations, List<GeneratedMethod> Methods)>(StringComparer.Ordinal);
+        var enums = new List<GeneratedEnum>();
         var comments = new List<string>();
         if (!declaration.SpecCommands.IsEmpty || !declaration.SpecGroups.IsEmpty)
         {
@@ -90,7 +86,8 @@ internal static class InterfaceBinder
             foreach (SpecCommand command in SelectCommands(declaration, spec))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var built = Redis.Generators.SpecDriven.SpecMemberBuilder.Build(command, spec.Enums, names, reserved, enumsUsed);
+                var built = SpecMemberBuilder.Build(command, enumTable, names, reserved, enumsUsed,
+                    diagnostics, declaration.AttributeLocation ?? declaration.IdentifierLocation);
                 if (built is null)
                 {
                     skipped++;
@@ -99,16 +96,15 @@ internal static class InterfaceBinder
                 if (built.Count == 0) continue;
                 commandCount++;
                 if (built.Any(b => b.Raw)) raw.Add(command.Name);
-                string group = Redis.Generators.SpecDriven.SpecNaming.Pascal(command.Group ?? "");
+                string group = SpecNaming.Pascal(command.Group ?? "");
                 if (group.Length == 0) group = "Other";
-                if (!parts.TryGetValue(group, out var part)) parts.Add(group, part = (new List<string>(), new List<GeneratedMethod>()));
+                if (!parts.TryGetValue(group, out var part)) parts.Add(group, part = (new List<MemberDeclaration>(), new List<GeneratedMethod>()));
                 foreach (var (_, sync, async, _, typed) in built)
                 {
                     foreach (var member in new[] { sync, async })
                     {
                         if (member is null) continue;
-                        if (part.Declarations.Count > 0) part.Declarations.Add("");
-                        part.Declarations.AddRange(member.Declaration);
+                        part.Declarations.Add(member.Declaration);
                         part.Methods.Add(member.Implementation);
                         helpers = helpers.Union(member.Implementation.Helpers ?? HelperSet.None);
                         methodCount++;
@@ -117,7 +113,7 @@ internal static class InterfaceBinder
                 }
             }
             var referenced = new HashSet<string>(declaration.ReferencedEnums, StringComparer.Ordinal);
-            enums.AddRange(spec.Enums.All.Where(e => enumsUsed.Contains(e.Name) && !referenced.Contains(e.Name)));
+            enums.AddRange(enumTable.All.Where(e => enumsUsed.Contains(e.Name) && !referenced.Contains(e.Name)));
             comments.Add($"Spec-driven members: {commandCount} commands, {methodCount} methods ({typedCount} with typed replies), {skipped} commands skipped (containers, push replies).");
             comments.Add($"Commands with raw (RedisValue[]) arguments: {raw.Count}{(raw.Count == 0 ? "" : ": " + string.Join(", ", raw))}.");
         }

@@ -3,14 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.SpecDriven;
-
-/// <summary>A generated enum for a oneof of pure tokens (<c>ListSide { Left, Right }</c>), shared by every command with the same tokens.</summary>
-internal sealed record GeneratedEnum(string Name, string Summary, EquatableArray<GeneratedEnumMember> Members);
-
-internal sealed record GeneratedEnumMember(string Name, string Token);
+namespace Redis.Generators.Planning;
 
 /// <summary>
 /// The enums of a whole spec: one per distinct token <em>set</em> (order-insensitive) of a oneof whose
@@ -24,11 +20,9 @@ internal sealed record GeneratedEnumMember(string Name, string Token);
 /// </list>
 /// So adding a spec file adds enums but never renames or reorders an existing one.
 /// </summary>
-internal sealed class EnumTable
+internal sealed class EnumTable : IEquatable<EnumTable>
 {
-    public const string Namespace = "Redis.Commands";
-
-    private readonly Dictionary<string, GeneratedEnum> _byKey = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, GeneratedEnum> _byKey = new(StringComparer.Ordinal);
 
     public EnumTable(IEnumerable<SpecCommand> commands)
     {
@@ -47,8 +41,8 @@ internal sealed class EnumTable
             {
                 used.Add(entry.Name);
                 var members = entry.Members.Select(m => new GeneratedEnumMember(m.Member, m.Token)).ToEquatableArray();
-                string tokens = string.Join(", ", entry.Members.Select(m => "<c>" + SourceEmitterXml(m.Token) + "</c>"));
-                _byKey.Add(pair.Key, new GeneratedEnum(entry.Name, $"The tokens {tokens}: {SourceEmitterXml(entry.Role)}.", members));
+                string tokens = string.Join(", ", entry.Members.Select(m => "<c>" + DocText.Escape(m.Token) + "</c>"));
+                _byKey.Add(pair.Key, new GeneratedEnum(entry.Name, $"The tokens {tokens}: {DocText.Escape(entry.Role)}.", members));
                 continue;
             }
             var sorted = pair.Value.OrderBy(t => t.ToUpperInvariant(), StringComparer.Ordinal).ToList();
@@ -56,11 +50,20 @@ internal sealed class EnumTable
             string wanted = DerivedName(memberList.Select(m => m.Name).ToList());
             string name = wanted;
             for (int i = 2; reserved.Contains(name) || !used.Add(name); i++) name = wanted + i.ToString(CultureInfo.InvariantCulture);
-            string list = string.Join(", ", sorted.Select(t => "<c>" + SourceEmitterXml(t) + "</c>"));
+            string list = string.Join(", ", sorted.Select(t => "<c>" + DocText.Escape(t) + "</c>"));
             // The summary depends on the tokens only too, so a new spec file leaves the whole enum unchanged.
             _byKey.Add(pair.Key, new GeneratedEnum(name, $"The tokens {list}: one of them is sent.", memberList.ToEquatableArray()));
         }
     }
+
+    /// <summary>The same token sets with the same names and members: equal tables keep the pipeline cached.</summary>
+    public bool Equals(EnumTable? other)
+        => other is not null && _byKey.Count == other._byKey.Count
+            && _byKey.All(pair => other._byKey.TryGetValue(pair.Key, out GeneratedEnum? e) && e.Equals(pair.Value));
+
+    public override bool Equals(object? obj) => Equals(obj as EnumTable);
+
+    public override int GetHashCode() => _byKey.Count;
 
     /// <summary>Every enum, ordered by name.</summary>
     public IEnumerable<GeneratedEnum> All => _byKey.Values.OrderBy(e => e.Name, StringComparer.Ordinal);
@@ -130,8 +133,6 @@ internal sealed class EnumTable
         }
         return members;
     }
-
-    private static string SourceEmitterXml(string text) => Redis.Generators.Emit.SourceEmitter.Xml(text);
 
     private static void Walk(SpecCommand command, EquatableArray<SpecArgument> arguments, Dictionary<string, List<string>> uses)
     {

@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Table;
+namespace Redis.Generators.Emit;
 
 /// <summary>
 /// Writes the data of the runtime's command table from the merged spec: one column per fact (names,
@@ -79,9 +80,9 @@ internal static class CommandTableEmitter
         sb.AppendLine();
 
         Column(sb, i1, "short", "Arities", "The arity, as COMMAND INFO reports it.", commands.Select(c => Int(c.Arity)));
-        Column(sb, i1, "ulong", "FlagValues", "The command flags (global::Redis.CommandFlags).", commands.Select(c => Flags("global::Redis.CommandFlags", "ulong", c.Flags, CommandFlagNames)));
-        Column(sb, i1, "byte", "RequestPolicies", "The request_policy tip (global::Redis.RequestPolicy).", commands.Select(c => Policy("global::Redis.RequestPolicy", "request_policy:", c.Tips, RequestPolicyNames)));
-        Column(sb, i1, "byte", "ResponsePolicies", "The response_policy tip (global::Redis.ResponsePolicy).", commands.Select(c => Policy("global::Redis.ResponsePolicy", "response_policy:", c.Tips, ResponsePolicyNames)));
+        Column(sb, i1, "ulong", "FlagValues", $"The command flags ({KnownTypes.CommandFlags}).", commands.Select(c => Flags(KnownTypes.CommandFlags, "ulong", c.Flags, CommandFlagNames)));
+        Column(sb, i1, "byte", "RequestPolicies", $"The request_policy tip ({KnownTypes.RequestPolicy}).", commands.Select(c => Policy(KnownTypes.RequestPolicy, "request_policy:", c.Tips, RequestPolicyNames)));
+        Column(sb, i1, "byte", "ResponsePolicies", $"The response_policy tip ({KnownTypes.ResponsePolicy}).", commands.Select(c => Policy(KnownTypes.ResponsePolicy, "response_policy:", c.Tips, ResponsePolicyNames)));
         Column(sb, i1, "byte", "Kinds", "0 command, 1 container, 2 subcommand.", commands.Select(c => c.IsContainer ? "1" : c.Container is not null ? "2" : "0"));
         Column(sb, i1, "byte", "Nondeterministic", "1 when the nondeterministic_output tip is set (the reply may differ for the same data: never cached).", commands.Select(c => c.Tips.Contains("nondeterministic_output") ? "1" : "0"));
 
@@ -95,7 +96,7 @@ internal static class CommandTableEmitter
         starts.Add(Int(specs.Count));
         Column(sb, i1, "ushort", "KeySpecStarts", "Where each command's key specs start in s_keySpecs (one more entry than commands: the end).", starts);
 
-        sb.AppendLine($"{i1}private static readonly global::Redis.KeySpec[] s_keySpecs = new global::Redis.KeySpec[]");
+        sb.AppendLine($"{i1}private static readonly {KnownTypes.KeySpec}[] s_keySpecs = new {KnownTypes.KeySpec}[]");
         sb.AppendLine($"{i1}{{");
         foreach (string line in specs) sb.AppendLine($"{i2}{line}");
         sb.AppendLine($"{i1}}};");
@@ -146,8 +147,8 @@ internal static class CommandTableEmitter
         };
         int index = spec.BeginSearchType == "keyword" ? spec.BeginSearchStartFrom : spec.BeginSearchIndex;
         string keyword = spec.BeginSearchKeyword is null ? "null" : "\"" + spec.BeginSearchKeyword.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-        return $"new global::Redis.KeySpec({Flags("global::Redis.KeySpecFlags", "global::Redis.KeySpecFlags", spec.Flags, KeySpecFlagNames)}, " +
-            $"global::Redis.KeyBeginSearch.{begin}, {Int(index)}, {keyword}, global::Redis.KeyFind.{find}, " +
+        return $"new {KnownTypes.KeySpec}({Flags(KnownTypes.KeySpecFlags, KnownTypes.KeySpecFlags, spec.Flags, KeySpecFlagNames)}, " +
+            $"{KnownTypes.KeyBeginSearch}.{begin}, {Int(index)}, {keyword}, {KnownTypes.KeyFind}.{find}, " +
             $"{Int(spec.LastKey)}, {Int(spec.KeyStep)}, {Int(spec.Limit)}, {Int(spec.KeyNumIndex)}, {Int(spec.FirstKey)})";
     }
 

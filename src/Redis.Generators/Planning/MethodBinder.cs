@@ -1,11 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>Binds one method: its command, its parameters and its return type.</summary>
 internal static class MethodBinder
@@ -156,7 +155,7 @@ internal static class MethodBinder
         var fields = arguments.Select(p => new CommandField(ArgumentBinder.Field(p), p.Type.Display, p.Identifier)).ToEquatableArray();
         bool isRefStruct = arguments.Any(p => p.Type.Shape == TypeShape.ReadOnlySpan);
         var commandStruct = new CommandStruct(names.Allocate(method.Name + "Command"), isRefStruct, fields, command.Wire, plan);
-        string syntax = command.Docs ? (command.Name + " " + ArgumentBinder.Describe(command.Arguments)).Trim() : command.Name + " ...";
+        string syntax = ArgumentSyntax.Command(command);
         string? deprecation = command.IsDeprecated ? $"Deprecated since {command.DeprecatedSince ?? "?"}" + (command.ReplacedBy is { } by ? $"; replaced by {by.Replace("`", "")}" : "") + "." : null;
         return new GeneratedMethod(
             method.Name,
@@ -219,5 +218,5 @@ internal static class MethodBinder
         return fallback;
     }
 
-    internal static string Short(TypeDesc type) => type.Display.Replace("global::", "");
+    internal static string Short(TypeDesc type) => KnownTypes.Unqualify(type.Display);
 }

@@ -1,8 +1,7 @@
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>The parser for a result type: <c>Execute&lt;TCommand, Parser, Result&gt;</c>.</summary>
 internal sealed record ParserChoice(string Parser, string Result, HelperSet Helpers);
@@ -22,30 +21,28 @@ internal sealed record ParserChoice(string Parser, string Result, HelperSet Help
 /// </remarks>
 internal static class ReturnBinder
 {
-    private const string R = "global::Redis.";
-
     public static ParserChoice? Choose(TypeDesc type, ReplyType? reply, bool topLevel, out string? reason)
     {
         reason = null;
         switch (type.Shape)
         {
             case TypeShape.Void when topLevel:
-                return new ParserChoice(R + "OkParser", "bool", HelperSet.None);
+                return new ParserChoice(KnownTypes.OkParser, "bool", HelperSet.None);
             case TypeShape.Boolean:
                 if (topLevel && (reply is null || reply.Nullable || reply.Kind == ReplyKind.Unknown))
                 {
-                    return new ParserChoice($"NilAsFalseParser<{R}BooleanParser>", "bool", HelperSet.None with { NilAsFalse = true });
+                    return new ParserChoice($"NilAsFalseParser<{KnownTypes.BooleanParser}>", "bool", HelperSet.None with { NilAsFalse = true });
                 }
-                return Simple("BooleanParser", "bool");
-            case TypeShape.Int64: return Simple("Int64Parser", "long");
-            case TypeShape.Int32: return Simple("Int32Parser", "int");
-            case TypeShape.Double: return Simple("DoubleParser", "double");
-            case TypeShape.UInt64: return Simple("CursorParser", "ulong");
-            case TypeShape.String: return Reference(type, R + "StringParser", HelperSet.None);
-            case TypeShape.Object: return Reference(type, R + "ObjectParser", HelperSet.None);
-            case TypeShape.Array when type.IsByteArray: return Reference(type, R + "BytesParser", HelperSet.None);
+                return Simple(KnownTypes.BooleanParser, "bool");
+            case TypeShape.Int64: return Simple(KnownTypes.Int64Parser, "long");
+            case TypeShape.Int32: return Simple(KnownTypes.Int32Parser, "int");
+            case TypeShape.Double: return Simple(KnownTypes.DoubleParser, "double");
+            case TypeShape.UInt64: return Simple(KnownTypes.CursorParser, "ulong");
+            case TypeShape.String: return Reference(type, KnownTypes.StringParser, HelperSet.None);
+            case TypeShape.Object: return Reference(type, KnownTypes.ObjectParser, HelperSet.None);
+            case TypeShape.Array when type.IsByteArray: return Reference(type, KnownTypes.BytesParser, HelperSet.None);
             // A pooled bulk the caller disposes (RedisLease? reads nil as null through NullableParser).
-            case TypeShape.RedisLease: return Simple("LeaseParser", R + "RedisLease");
+            case TypeShape.RedisLease: return Simple(KnownTypes.LeaseParser, KnownTypes.RedisLease);
             case TypeShape.ReadOnlyMemory when type.IsByteMemory:
                 return new ParserChoice("MemoryParser", type.Display, HelperSet.None with { Memory = true });
             case TypeShape.Array:
@@ -56,12 +53,12 @@ internal static class ReturnBinder
                     ParserChoice? first = Choose(element.Args[0], null, false, out reason);
                     ParserChoice? second = first is null ? null : Choose(element.Args[1], null, false, out reason);
                     if (first is null || second is null) return null;
-                    string pairs = $"{R}PairsParser<{first.Result}, {second.Result}, {first.Parser}, {second.Parser}>";
+                    string pairs = $"{KnownTypes.PairsParser}<{first.Result}, {second.Result}, {first.Parser}, {second.Parser}>";
                     return Reference(type, pairs, first.Helpers.Union(second.Helpers));
                 }
                 ParserChoice? item = Choose(element, null, false, out reason);
                 if (item is null) return null;
-                return Reference(type, $"{R}ArrayParser<{item.Result}, {item.Parser}>", item.Helpers);
+                return Reference(type, $"{KnownTypes.ArrayParser}<{item.Result}, {item.Parser}>", item.Helpers);
             }
             case TypeShape.Dictionary:
             case TypeShape.IReadOnlyDictionary:
@@ -75,11 +72,11 @@ internal static class ReturnBinder
                 ParserChoice? key = Choose(keyType, null, false, out reason);
                 ParserChoice? value = key is null ? null : Choose(valueType, null, false, out reason);
                 if (key is null || value is null) return null;
-                string map = $"{R}MapParser<{key.Result}, {value.Result}, {key.Parser}, {value.Parser}>";
+                string map = $"{KnownTypes.MapParser}<{key.Result}, {value.Result}, {key.Parser}, {value.Parser}>";
                 HelperSet helpers = key.Helpers.Union(value.Helpers);
                 if (type.Shape == TypeShape.IReadOnlyDictionary)
                 {
-                    string dictionary = $"global::System.Collections.Generic.Dictionary<{key.Result}, {value.Result}>?";
+                    string dictionary = $"{KnownTypes.Dictionary}<{key.Result}, {value.Result}>?";
                     map = $"AsParser<{dictionary}, {Nullable(type)}, {map}>";
                     helpers = helpers with { As = true };
                 }
@@ -98,7 +95,7 @@ internal static class ReturnBinder
                 }
                 string results = string.Join(", ", parsers.ConvertAll(p => p.Result));
                 string elementParsers = string.Join(", ", parsers.ConvertAll(p => p.Parser));
-                return new ParserChoice($"{R}Tuple{type.Args.Count}Parser<{results}, {elementParsers}>", type.Display, helpers);
+                return new ParserChoice($"{KnownTypes.TupleParser(type.Args.Count)}<{results}, {elementParsers}>", type.Display, helpers);
             }
             case TypeShape.Tuple:
                 reason = "tuples of two or three elements are supported";
@@ -108,7 +105,7 @@ internal static class ReturnBinder
                 TypeDesc inner = type.Args[0];
                 ParserChoice? choice = Choose(inner, null, false, out reason);
                 if (choice is null) return null;
-                return new ParserChoice($"{R}NullableParser<{choice.Result}, {choice.Parser}>", type.Display, choice.Helpers);
+                return new ParserChoice($"{KnownTypes.NullableParser}<{choice.Result}, {choice.Parser}>", type.Display, choice.Helpers);
             }
             case TypeShape.Task:
             case TypeShape.ValueTask:
@@ -120,7 +117,7 @@ internal static class ReturnBinder
         }
     }
 
-    private static ParserChoice Simple(string parser, string result) => new(R + parser, result, HelperSet.None);
+    private static ParserChoice Simple(string parser, string result) => new(parser, result, HelperSet.None);
 
     // Reference results: T? reads nil as null; a non-nullable T throws RedisNilException for nil.
     private static ParserChoice Reference(TypeDesc type, string parser, HelperSet helpers)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace Redis.Generators.SpecDriven;
+namespace Redis.Generators.Planning;
 
 /// <summary>
 /// Names for spec-driven members: method names from the command's wire words (<c>ZRANGE</c> →

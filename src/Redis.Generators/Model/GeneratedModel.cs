@@ -1,6 +1,4 @@
-using Redis.Generators.Model;
-
-namespace Redis.Generators.Emit;
+namespace Redis.Generators.Model;
 
 /// <summary>
 /// Everything the emitter needs to write one interface's file, as strings and equatable records:
@@ -23,7 +21,7 @@ internal sealed record GeneratedInterface(
     EquatableArray<GeneratedMethod> Methods,
     HelperSet Helpers,
     string DiscardMethod,
-    EquatableArray<Redis.Generators.SpecDriven.GeneratedEnum> Enums = default,
+    EquatableArray<GeneratedEnum> Enums = default,
     EquatableArray<string> HeaderComments = default,
     EquatableArray<GeneratedPart> Parts = default);
 
@@ -32,7 +30,36 @@ internal sealed record GeneratedInterface(
 /// written to their own file (<c>IRedisCommands.SortedSet.g.cs</c>) so a change to the generated API
 /// shows up as a readable diff: the interface and its implementation class are partial.
 /// </summary>
-internal sealed record GeneratedPart(string Group, string HintName, EquatableArray<string> MemberDeclarations, EquatableArray<GeneratedMethod> Methods);
+internal sealed record GeneratedPart(string Group, string HintName, EquatableArray<MemberDeclaration> MemberDeclarations, EquatableArray<GeneratedMethod> Methods);
+
+/// <summary>
+/// A member the generator declares in the partial interface (a spec-driven member): its signature and the
+/// XML doc fragments (already escaped) the emitter writes as its doc comment.
+/// </summary>
+internal sealed record MemberDeclaration(
+    string Name,
+    string ReturnType,
+    EquatableArray<DeclaredParameter> Parameters,
+    string Summary,
+    string Remarks,
+    string? Returns,
+    string? ObsoleteMessage);
+
+/// <summary>A parameter of a <see cref="MemberDeclaration"/>: the implementation's parameter, its doc and its default.</summary>
+internal sealed record DeclaredParameter(GeneratedParameter Parameter, string Doc, ParameterDefault Default);
+
+/// <summary>The default value of an optional parameter.</summary>
+internal enum ParameterDefault
+{
+    /// <summary>Required: no default.</summary>
+    None,
+    /// <summary><c>= null</c>.</summary>
+    Null,
+    /// <summary><c>= default</c>.</summary>
+    Default,
+    /// <summary><c>= false</c>.</summary>
+    False,
+}
 
 /// <summary>The helper parsers and adapters a file needs (emitted inside the implementation class).</summary>
 internal sealed record HelperSet(bool NotNil, bool NilAsFalse, bool Memory, bool As, bool DiscardValueTask)
@@ -101,22 +128,22 @@ internal abstract record WriteNode;
 internal sealed record TokenNode(string Token) : WriteNode;
 
 /// <summary>One bulk string: <c>writer.WriteBulkString(Expression)</c>, or <c>Expression.WriteTo(writer)</c>.</summary>
-internal sealed record ValueNode(string Expression, bool SelfWriting) : WriteNode;
+internal sealed record ValueNode(ValueRef Value, bool SelfWriting, ValueConversion Conversion = ValueConversion.None) : WriteNode;
 
 /// <summary>
 /// An option that writes its own arguments (a <c>Redis.IRespArguments</c> struct such as <c>Expiration</c>):
 /// <c>Expression.ArgumentCount</c> bulks, written by <c>Expression.WriteTo(writer)</c>, both called on the
 /// concrete type so nothing is boxed.
 /// </summary>
-internal sealed record ArgumentsNode(string Expression) : WriteNode;
+internal sealed record ArgumentsNode(ValueRef Value) : WriteNode;
 
 /// <summary>An enum value written as the token its member names.</summary>
-internal sealed record EnumTokenNode(string Expression, string EnumType, string ParameterName, EquatableArray<EnumToken> Tokens) : WriteNode;
+internal sealed record EnumTokenNode(ValueRef Value, string EnumType, string ParameterName, EquatableArray<EnumToken> Tokens) : WriteNode;
 
 internal sealed record EnumToken(string Member, string Token);
 
 /// <summary>One of two writes with the same number of bulks (XADD's id, or <c>*</c> when it is null).</summary>
-internal sealed record IfElseNode(string WriteCondition, WriteNode Then, WriteNode Else) : WriteNode;
+internal sealed record IfElseNode(WriteCondition Condition, WriteNode Then, WriteNode Else) : WriteNode;
 
 internal sealed record SequenceNode(EquatableArray<WriteNode> Items) : WriteNode;
 
@@ -124,7 +151,7 @@ internal sealed record SequenceNode(EquatableArray<WriteNode> Items) : WriteNode
 /// Written when a condition holds. <see cref="WriteCondition"/> may declare a pattern variable the
 /// body uses (<c>_px is { } v0</c>); <see cref="CountCondition"/> is the same test without it.
 /// </summary>
-internal sealed record IfNode(string CountCondition, string WriteCondition, WriteNode Body, WriteNode? CountBody = null) : WriteNode;
+internal sealed record IfNode(WriteCondition Condition, WriteNode Body, WriteNode? CountBody = null) : WriteNode;
 
 internal enum CollectionKind
 {

@@ -1,8 +1,7 @@
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
 
-namespace Redis.Generators.Binding;
+namespace Redis.Generators.Planning;
 
 /// <summary>
 /// Which C# types each spec argument type accepts, and how a value of that type is written.
@@ -13,7 +12,7 @@ internal static class ScalarWriters
     /// The writer for a non-nullable value of <paramref name="type"/> sent as an argument of kind
     /// <paramref name="kind"/>, or null (with the reason) when the type is not allowed.
     /// </summary>
-    public static System.Func<string, WriteNode>? For(SpecArgument argument, TypeDesc type, bool isAsync, out string reason)
+    public static System.Func<ValueRef, WriteNode>? For(SpecArgument argument, TypeDesc type, bool isAsync, out string reason)
     {
         reason = "";
         ArgumentType kind = argument.Type;
@@ -47,8 +46,8 @@ internal static class ScalarWriters
                     bool milliseconds = (argument.Token?.StartsWith("P", System.StringComparison.OrdinalIgnoreCase) ?? false)
                         || argument.Name.IndexOf("milli", System.StringComparison.OrdinalIgnoreCase) >= 0;
                     return milliseconds
-                        ? e => new ValueNode(e + ".ToUnixTimeMilliseconds()", false)
-                        : e => new ValueNode(e + ".ToUnixTimeSeconds()", false);
+                        ? e => new ValueNode(e, false, ValueConversion.UnixMilliseconds)
+                        : e => new ValueNode(e, false, ValueConversion.UnixSeconds);
                 }
                 reason = "a unix-time argument accepts long or DateTimeOffset";
                 return null;
@@ -58,13 +57,13 @@ internal static class ScalarWriters
         }
     }
 
-    private static bool Bytes(TypeDesc type, bool isAsync, out System.Func<string, WriteNode> writer, ref string reason)
+    private static bool Bytes(TypeDesc type, bool isAsync, out System.Func<ValueRef, WriteNode> writer, ref string reason)
     {
         writer = e => new ValueNode(e, false);
         if (type.Shape == TypeShape.String || type.IsByteArray) return true;
         if (type.IsByteMemory)
         {
-            writer = e => new ValueNode(e + ".Span", false);
+            writer = e => new ValueNode(e, false, ValueConversion.Span);
             return true;
         }
         if (type.IsByteSpan)
@@ -75,7 +74,7 @@ internal static class ScalarWriters
         return false;
     }
 
-    private static System.Func<string, WriteNode>? Number(TypeDesc type, bool allowFloat)
+    private static System.Func<ValueRef, WriteNode>? Number(TypeDesc type, bool allowFloat)
     {
         switch (type.Shape)
         {
@@ -88,7 +87,7 @@ internal static class ScalarWriters
             case TypeShape.UInt16:
             case TypeShape.Int32:
             case TypeShape.UInt32:
-                return e => new ValueNode("(long)" + e, false);
+                return e => new ValueNode(e, false, ValueConversion.Int64);
             case TypeShape.Double when allowFloat:
             case TypeShape.Single when allowFloat:
                 return e => new ValueNode(e, false);
@@ -96,4 +95,21 @@ internal static class ScalarWriters
                 return null;
         }
     }
+
+    /// <summary>The type a spec-driven member proposes for a scalar argument: RedisKey, long, double or RedisValue.</summary>
+    public static TypeDesc ProposedType(SpecArgument argument) => argument.Type switch
+    {
+        ArgumentType.Key => KeyType,
+        ArgumentType.Integer or ArgumentType.UnixTime => LongType,
+        ArgumentType.Double => DoubleType,
+        _ => ValueType,
+    };
+
+    private static readonly TypeDesc KeyType = Proposed(TypeShape.RedisKey, KnownTypes.RedisKey);
+    private static readonly TypeDesc ValueType = Proposed(TypeShape.RedisValue, KnownTypes.RedisValue);
+    private static readonly TypeDesc LongType = Proposed(TypeShape.Int64, "long");
+    private static readonly TypeDesc DoubleType = Proposed(TypeShape.Double, "double");
+
+    private static TypeDesc Proposed(TypeShape shape, string display)
+        => new(shape, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
 }

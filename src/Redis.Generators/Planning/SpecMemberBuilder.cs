@@ -1,15 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Redis.Generators.Binding;
-using Redis.Generators.Emit;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
+using static Redis.Generators.Planning.WriteSteps;
 
-namespace Redis.Generators.SpecDriven;
+namespace Redis.Generators.Planning;
 
 /// <summary>A spec-driven member: its declaration in the partial interface (doc lines included) and its implementation.</summary>
-internal sealed record SpecMember(EquatableArray<string> Declaration, GeneratedMethod Implementation);
+internal sealed record SpecMember(MemberDeclaration Declaration, GeneratedMethod Implementation);
 
 /// <summary>What the spec-driven members of one interface came to (also written as a comment in the generated file).</summary>
 internal sealed record SpecMemberStats(int Commands, int Methods, int TypedReplies, int Skipped, EquatableArray<string> RawCommands);
@@ -18,10 +17,10 @@ internal sealed record SpecMemberStats(int Commands, int Methods, int TypedRepli
 /// Builds the members for <c>[RedisCommands(Commands = ..., Groups = ...)]</c> from the argument tree
 /// and the reply of each command. See README.md ("Spec-driven members") for the rules.
 /// </summary>
-internal sealed class SpecMemberBuilder
+internal sealed partial class SpecMemberBuilder
 {
-    private const string Key = "global::Redis.RedisKey";
-    private const string Value = "global::Redis.RedisValue";
+    private const string Key = KnownTypes.RedisKey;
+    private const string Value = KnownTypes.RedisValue;
 
     private readonly SpecCommand _command;
     private readonly EnumTable _enums;
@@ -30,11 +29,12 @@ internal sealed class SpecMemberBuilder
     private readonly HashSet<SpecArgument> _excluded = new(ReferenceComparer.Instance);
     private readonly List<Param> _required = new();
     private readonly List<Param> _optional = new();
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal) { "cancellationToken" };
+    private const string CancellationTokenName = "cancellationToken";
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal) { CancellationTokenName };
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
     private int _variables;
 
-    private sealed record Param(string Name, string Type, string? Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
+    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -53,7 +53,8 @@ internal sealed class SpecMemberBuilder
     /// Returns null for commands that are not methods (containers, push replies).
     /// </summary>
     public static List<(string Name, SpecMember? Sync, SpecMember? Async, bool Raw, bool Typed)>? Build(
-        SpecCommand command, EnumTable enums, NameAllocator structNames, ISet<string> reserved, ISet<string> enumsUsed)
+        SpecCommand command, EnumTable enums, NameAllocator structNames, ISet<string> reserved, ISet<string> enumsUsed,
+        List<DiagnosticInfo> diagnostics, Microsoft.CodeAnalysis.Location? location)
     {
         if (command.IsContainer) return null;
         SpecReply? reply = command.Reply;
@@ -67,16 +68,18 @@ internal sealed class SpecMemberBuilder
         {
             if (reserved.Contains(name) && reserved.Contains(name + "Async")) continue;
             var builder = new SpecMemberBuilder(command, enums);
-            (WriteNode Plan, bool Raw)? plan = null;
+            (WriteNode Plan, bool Raw)? plan;
             try
             {
                 plan = builder.Plan(variant, variants);
             }
-            catch (Exception error) when (error is not OperationCanceledException)
+            catch (PlanningException failure)
             {
+                // Said, not hidden: the member still exists (untyped), and the diagnostic names the command and the rule that failed.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SpecMemberNotPlanned, location, name, command.Name, failure.Message));
                 plan = null;
             }
-            ReplyType replyType = ReplyFor(reply, variant);
+            ReplyType replyType = SpecResultTypes.ReplyFor(reply, variant);
             if (plan is null)
             {
                 // The whole command as raw words: object? Name(params RedisValue[] args).
@@ -91,18 +94,6 @@ internal sealed class SpecMemberBuilder
             result.Add((name, sync, async, plan.Value.Raw, typed));
         }
         return result;
-    }
-
-    private static ReplyType ReplyFor(SpecReply? reply, ReplyCase? variant)
-    {
-        if (reply is null) return new ReplyType(ReplyKind.Any, true, EquatableArray<ReplyType>.Empty, "any");
-        if (variant is not null) return variant.Type;
-        var rest = reply.Cases.Where(c => c.Variant is null).Select(c => c.Type).ToList();
-        if (rest.Count == 0) return new ReplyType(ReplyKind.Any, true, EquatableArray<ReplyType>.Empty, "any");
-        bool nullable = rest.Any(t => t.Nullable);
-        string Bare(ReplyType t) => t.Text.TrimEnd('?');
-        if (rest.All(t => Bare(t) == Bare(rest[0]))) return rest[0] with { Nullable = nullable };
-        return new ReplyType(ReplyKind.Any, true, EquatableArray<ReplyType>.Empty, "any");
     }
 
     // ---- the argument plan ------------------------------------------------------------------
@@ -133,7 +124,7 @@ internal sealed class SpecMemberBuilder
         }
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
-        return (ArgumentBinder.Sequence(output), UsedRaw);
+        return (Sequence(output), UsedRaw);
     }
 
     private WriteNode RawCommand()
@@ -142,7 +133,7 @@ internal sealed class SpecMemberBuilder
         var raw = new SpecArgument("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
         var output = new List<WriteNode>();
         Raw(raw, output, required: true, "The command's arguments, as sent.");
-        return ArgumentBinder.Sequence(output);
+        return Sequence(output);
     }
 
     // A when.present path: names joined by '/', a segment may carry [TOKEN]; a bare name is the first sibling of that name.
@@ -179,9 +170,9 @@ internal sealed class SpecMemberBuilder
                 // numkeys: written from the length of the list that follows; no parameter.
                 var inner = new List<WriteNode>();
                 Param? list = Argument(arguments[k + 1], arguments, inner, forceOptional);
-                if (list is null) throw new InvalidOperationException("count without a list");
-                string length = list.Default is null ? $"_{Plain(list.Name)}.Length" : $"(_{Plain(list.Name)}?.Length ?? 0)";
-                AddWithToken(output, argument.Token, new ValueNode("(long)" + length, false));
+                if (list is null) throw new PlanningException($"the count '{argument.Name}' is followed by '{arguments[k + 1].Name}', which takes no parameter");
+                var length = new LengthValue(Field(list), list.Default != ParameterDefault.None);
+                AddWithToken(output, argument.Token, new ValueNode(length, false, ValueConversion.Int64));
                 output.AddRange(inner);
                 k++;
                 continue;
@@ -210,9 +201,9 @@ internal sealed class SpecMemberBuilder
                     output.Add(new TokenNode(argument.Token!));
                     return null;
                 }
-                Param p = Add(argument, siblings, "bool", "false", $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
+                Param p = Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
                 string f = Field(p);
-                output.Add(new IfNode(f, f, new TokenNode(argument.Token!)));
+                output.Add(new IfNode(new TrueCondition(f, false), new TokenNode(argument.Token!)));
                 return p;
             }
             case ArgumentType.OneOf:
@@ -230,23 +221,23 @@ internal sealed class SpecMemberBuilder
         string doc = ArgumentDoc(argument);
         if (argument.Multiple)
         {
-            Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? "null" : null, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
+            Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
             string item = Variable("item");
             WriteNode value = ValueOf(argument, item);
-            WriteNode body = argument.MultipleToken && argument.Token is not null ? ArgumentBinder.Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
+            WriteNode body = argument.MultipleToken && argument.Token is not null ? Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
             output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, type, item, Variable("i"), body,
                 argument.MultipleToken && argument.Token is not null ? 2 : 1, argument.MultipleToken ? null : argument.Token));
             return list;
         }
         if (!optional)
         {
-            Param p = Add(argument, siblings, type, null, doc, optional: false);
+            Param p = Add(argument, siblings, type, ParameterDefault.None, doc, optional: false);
             AddWithToken(output, argument.Token, ValueOf(argument, Field(p)));
             return p;
         }
-        Param o = Add(argument, siblings, type + "?", "null", doc, optional: true);
+        Param o = Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true);
         string v = Variable("v");
-        output.Add(new IfNode($"{Field(o)} is not null", $"{Field(o)} is {{ }} {v}", WithToken(argument.Token, ValueOf(argument, v))));
+        output.Add(new IfNode(new NotNullCondition(Field(o), v), WithToken(argument.Token, ValueOf(argument, v))));
         return o;
     }
 
@@ -257,7 +248,7 @@ internal sealed class SpecMemberBuilder
         {
             var inner = new List<WriteNode>();
             Param? p = Argument(chosen, argument.Arguments, inner, forceOptional: false);
-            AddWithToken(output, argument.Token, ArgumentBinder.Sequence(inner));
+            AddWithToken(output, argument.Token, Sequence(inner));
             return p;
         }
         var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
@@ -266,13 +257,13 @@ internal sealed class SpecMemberBuilder
         // whose default sends nothing, so two alternatives cannot be written together.
         if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
         {
-            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentBinder.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
-            Param p = Add(argument, siblings, option.Display, optional ? "default" : null, doc, optional, name: option.ParameterName);
+            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentSyntax.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+            Param p = Add(argument, siblings, option.Display, optional ? ParameterDefault.Default : ParameterDefault.None, doc, optional, name: option.ParameterName);
             string f = Field(p);
             if (argument.Token is not null && optional)
             {
                 // The choice's own token (COMMAND LIST's FILTERBY) goes out only with an alternative.
-                output.Add(new IfNode($"{f}.ArgumentCount > 0", $"{f}.ArgumentCount > 0", WithToken(argument.Token, new ArgumentsNode(f))));
+                output.Add(new IfNode(new HasArgumentsCondition(f), WithToken(argument.Token, new ArgumentsNode(f))));
                 return p;
             }
             AddWithToken(output, argument.Token, new ArgumentsNode(f));
@@ -295,12 +286,12 @@ internal sealed class SpecMemberBuilder
         if (EnumTable.IsTokenChoice(argument) && alternatives.Count == argument.Arguments.Count && _enums.Find(argument) is { } generated)
         {
             _enumsUsed.Add(generated.Name);
-            string enumType = "global::" + EnumTable.Namespace + "." + generated.Name;
+            string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
             string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
             // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
             // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
             bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, StringComparison.OrdinalIgnoreCase));
-            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? "null" : null, doc, optional, name: meaningless ? generated.Name : null);
+            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, name: meaningless ? generated.Name : null);
             var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
             if (!optional)
             {
@@ -308,7 +299,7 @@ internal sealed class SpecMemberBuilder
                 return p;
             }
             string v = Variable("v");
-            output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, new EnumTokenNode(v, enumType, p.Name, tokens))));
+            output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, new EnumTokenNode(v, enumType, p.Name, tokens))));
             return p;
         }
         // A required choice between a token and one value (XADD's * | id): the value, or the token when null.
@@ -318,9 +309,9 @@ internal sealed class SpecMemberBuilder
         {
             SpecArgument token = alternatives.First(a => a.Type == ArgumentType.PureToken);
             string type = ScalarType(scalar);
-            Param p = Add(scalar, argument.Arguments, type + "?", "null", $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
+            Param p = Add(scalar, argument.Arguments, type + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
             string v = Variable("v");
-            var node = new IfElseNode($"{Field(p)} is {{ }} {v}", WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
+            var node = new IfElseNode(new NotNullCondition(Field(p), v), WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
             AddWithToken(output, argument.Token, node);
             return p;
         }
@@ -340,8 +331,8 @@ internal sealed class SpecMemberBuilder
                 output.AddRange(inner);
                 continue;
             }
-            WriteNode node = ArgumentBinder.Sequence(inner);
-            if (node is not IfNode conditional) throw new InvalidOperationException("unexpected alternative shape");
+            WriteNode node = Sequence(inner);
+            if (node is not IfNode conditional) throw new PlanningException($"the alternative '{alternative.Name}' of '{argument.Name}' ({argument.Token}) is written as more than one conditional part, so the choice's token cannot guard it");
             output.Add(conditional with { Body = WithToken(argument.Token, conditional.Body), CountBody = conditional.CountBody is null ? null : WithToken(argument.Token, conditional.CountBody) });
         }
         return any;
@@ -357,12 +348,12 @@ internal sealed class SpecMemberBuilder
         {
             if (!TupleAble(argument, allowOptional: false)) return Raw(argument, siblings, output, !optional);
             var (elementType, names) = TupleType(children);
-            Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? "null" : null,
+            Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
                 $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
             string item = Variable("item");
             var body = TupleWrites(children, item, names);
             if (argument.MultipleToken && argument.Token is not null) body.Insert(0, new TokenNode(argument.Token));
-            output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, elementType, item, Variable("i"), ArgumentBinder.Sequence(body), body.Count,
+            output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, elementType, item, Variable("i"), Sequence(body), body.Count,
                 argument.MultipleToken ? null : argument.Token));
             return list;
         }
@@ -380,13 +371,13 @@ internal sealed class SpecMemberBuilder
                     columnNames.Add(u);
                 }
                 string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
-                Param list = Add(argument, siblings, type + "[]", null, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
+                Param list = Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
                     optional: false, plural: true, paramsCandidate: true, nullCheck: true);
                 if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
                 for (int i = 0; i < children.Count; i++)
                 {
                     string item = Variable("item");
-                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], item + "." + columnNames[i]), 1, null));
+                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], ((ValueRef)item).Element(columnNames[i])), 1, null));
                 }
                 return list;
             }
@@ -397,14 +388,14 @@ internal sealed class SpecMemberBuilder
         if (!TupleAble(argument, allowOptional: true)) return Raw(argument, siblings, output, required: false);
         var (tupleType, elementNames) = TupleType(children);
         bool single = elementNames.Count == 1;
-        Param p = Add(argument, siblings, tupleType + "?", "null",
+        Param p = Add(argument, siblings, tupleType + "?", ParameterDefault.Null,
             $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true);
         string v = Variable("v");
         var writes = TupleWrites(children, v, elementNames);
         // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
-        var counted = TupleWrites(children, Field(p) + ".GetValueOrDefault()", elementNames);
-        output.Add(new IfNode($"{Field(p)} is not null", $"{Field(p)} is {{ }} {v}", WithToken(argument.Token, ArgumentBinder.Sequence(writes)),
-            WithToken(argument.Token, ArgumentBinder.Sequence(counted))));
+        var counted = TupleWrites(children, new DefaultedValue(Field(p)), elementNames);
+        output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, Sequence(writes)),
+            WithToken(argument.Token, Sequence(counted))));
         return p;
     }
 
@@ -461,7 +452,7 @@ internal sealed class SpecMemberBuilder
         return name;
     }
 
-    private List<WriteNode> TupleWrites(List<SpecArgument> children, string source, List<string> names)
+    private List<WriteNode> TupleWrites(List<SpecArgument> children, ValueRef source, List<string> names)
     {
         bool single = names.Count == 1;
         var writes = new List<WriteNode>();
@@ -473,22 +464,22 @@ internal sealed class SpecMemberBuilder
                 writes.Add(new TokenNode(child.Token!));
                 continue;
             }
-            string expression = single ? source : $"{source}.{names[index++]}";
+            ValueRef expression = single ? source : source.Element(names[index++]);
             if (child.Type == ArgumentType.PureToken)
             {
-                writes.Add(new IfNode(expression, expression, new TokenNode(child.Token!)));
+                writes.Add(new IfNode(new TrueCondition(expression, false), new TokenNode(child.Token!)));
                 continue;
             }
             if (child.Type == ArgumentType.OneOf)
             {
-                GeneratedEnum generated = _enums.Find(child) ?? throw new InvalidOperationException("no enum");
+                GeneratedEnum generated = _enums.Find(child) ?? throw new PlanningException($"the token choice '{child.Name}' has no enum");
                 _enumsUsed.Add(generated.Name);
                 var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
                 string enumType = EnumType(child);
                 if (child.Optional)
                 {
                     string ev = Variable("v");
-                    writes.Add(new IfNode($"{expression} is not null", $"{expression} is {{ }} {ev}", WithToken(child.Token, new EnumTokenNode(ev, enumType, child.Name, tokens))));
+                    writes.Add(new IfNode(new NotNullCondition(expression, ev), WithToken(child.Token, new EnumTokenNode(ev, enumType, child.Name, tokens))));
                 }
                 else
                 {
@@ -499,7 +490,7 @@ internal sealed class SpecMemberBuilder
             if (child.Optional)
             {
                 string v = Variable("v");
-                writes.Add(new IfNode($"{expression} is not null", $"{expression} is {{ }} {v}", WithToken(child.Token, ValueOf(child, v))));
+                writes.Add(new IfNode(new NotNullCondition(expression, v), WithToken(child.Token, ValueOf(child, v))));
                 continue;
             }
             writes.Add(WithToken(child.Token, ValueOf(child, expression)));
@@ -509,17 +500,17 @@ internal sealed class SpecMemberBuilder
 
     private string EnumType(SpecArgument argument)
     {
-        GeneratedEnum generated = _enums.Find(argument) ?? throw new InvalidOperationException("no enum");
+        GeneratedEnum generated = _enums.Find(argument) ?? throw new PlanningException($"the token choice '{argument.Name}' has no enum");
         _enumsUsed.Add(generated.Name);
-        return "global::" + EnumTable.Namespace + "." + generated.Name;
+        return KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
     }
 
     // An argument too irregular for a typed parameter: its words as RedisValue[] (tokens included).
     private Param Raw(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool required, string? doc = null)
     {
         UsedRaw = true;
-        doc ??= $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentBinder.Describe(argument))}</c>.";
-        Param list = Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? null : "null", doc, optional: !required, plural: true, paramsCandidate: required, nullCheck: required);
+        doc ??= $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
+        Param list = Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? ParameterDefault.None : ParameterDefault.Null, doc, optional: !required, plural: true, paramsCandidate: required, nullCheck: required);
         string item = Variable("item");
         output.Add(new RepeatNode(Field(list), CollectionKind.Array, !required, Value, item, Variable("i"), new ValueNode(item, true), 1, null));
         return list;
@@ -528,187 +519,9 @@ internal sealed class SpecMemberBuilder
     private void Raw(SpecArgument argument, List<WriteNode> output, bool required, string doc)
         => Raw(argument, EquatableArray<SpecArgument>.Empty, output, required, doc);
 
-    // ---- members ----------------------------------------------------------------------------
-
-    private (SpecMember? Sync, SpecMember? Async, bool Typed) Members(string name, ReplyCase? variant, ReplyType reply, WriteNode plan, NameAllocator structNames, ISet<string> reserved)
-    {
-        var (resultType, typed) = ResultType(reply);
-        ParserChoice? parser = ReturnBinder.Choose(resultType, reply, topLevel: true, out _);
-        if (parser is null)
-        {
-            resultType = Object;
-            typed = false;
-            parser = ReturnBinder.Choose(resultType, reply, topLevel: true, out _)!;
-        }
-        var ordered = _required.Concat(_optional).ToList();
-        var fields = ordered.Select(p => new CommandField(Field(p), p.Type, p.Name)).ToEquatableArray();
-        var command = new CommandStruct(structNames.Allocate(name + "Command"), false, fields, _command.Wire, plan);
-        string syntax = _command.Docs ? (_command.Name + " " + ArgumentBinder.Describe(_command.Arguments)).Trim() : _command.Name + " ...";
-        string? deprecation = _command.IsDeprecated ? $"Deprecated since {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? $"; replaced by {Clean(by)}" : "") + "." : null;
-        var nullChecks = ordered.Where(p => p.NullCheck).Select(p => p.Name).ToEquatableArray();
-        var requiredChoices = ordered.Where(p => p.RequiredChoice).Select(p => p.Name).ToEquatableArray();
-        bool isVoid = resultType.Shape == TypeShape.Void;
-
-        SpecMember? sync = null, async = null;
-        if (!reserved.Contains(name))
-        {
-            bool useParams = _optional.Count == 0 && _required.Count > 0 && _required[_required.Count - 1].ParamsCandidate;
-            var parameters = ordered.Select((p, i) => new GeneratedParameter(useParams && i == ordered.Count - 1 ? "params " : "", p.Type, p.Name)).ToEquatableArray();
-            var method = new GeneratedMethod(name, resultType.Display, parameters, isVoid ? BodyKind.SyncVoid : BodyKind.Sync, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, null, nullChecks, false, Helpers: parser.Helpers, RequiredChoices: requiredChoices);
-            sync = new SpecMember(Declaration(name, resultType.Display, parameters, variant, reply, syntax), method);
-        }
-        if (!reserved.Contains(name + "Async"))
-        {
-            string returnType = isVoid ? "global::System.Threading.Tasks.ValueTask" : $"global::System.Threading.Tasks.ValueTask<{resultType.Display}>";
-            var parameters = ordered.Select(p => new GeneratedParameter("", p.Type, p.Name))
-                .Append(new GeneratedParameter("", "global::System.Threading.CancellationToken", "cancellationToken")).ToEquatableArray();
-            var method = new GeneratedMethod(name + "Async", returnType, parameters, isVoid ? BodyKind.ValueTask : BodyKind.ValueTaskOfT, null, _command.Name, syntax,
-                _command.Summary, _command.Since, deprecation, command, parser.Parser, parser.Result, "cancellationToken", nullChecks, false,
-                SharesCommand: sync is not null, Helpers: isVoid ? parser.Helpers with { DiscardValueTask = true } : parser.Helpers, RequiredChoices: requiredChoices);
-            async = new SpecMember(Declaration(name + "Async", returnType, parameters, variant, reply, syntax), method);
-        }
-        return (sync, async, typed);
-    }
-
-    private EquatableArray<string> Declaration(string name, string returnType, EquatableArray<GeneratedParameter> parameters, ReplyCase? variant, ReplyType reply, string syntax)
-    {
-        var lines = new List<string>();
-        string summary = _command.Summary is { Length: > 0 } s ? Xml(s.TrimEnd('.')) + "." : $"Sends <c>{Xml(_command.Name)}</c>.";
-        lines.Add($"/// <summary>{summary}</summary>");
-        // The command's syntax (tokens, optional parts, repeats) as redis.io writes it.
-        var remarks = new List<string> { $"Sends <c>{Xml(syntax)}</c>" + (variant is null ? "." : $" with <c>{Xml(string.Join(", ", variant.Present))}</c> always sent.") };
-        if (_command.Complexity is { Length: > 0 } complexity) remarks.Add("Complexity: " + Xml(complexity.TrimEnd('.')) + ".");
-        if (_command.Since is not null) remarks.Add("Since Redis " + Xml(_command.Since) + ".");
-        if (_command.IsDeprecated) remarks.Add($"Deprecated since {Xml(_command.DeprecatedSince ?? "?")}" + (_command.ReplacedBy is { } by ? "; use " + Xml(Clean(by)) : "") + ".");
-        if (UsedRaw) remarks.Add("Some arguments are passed as raw words.");
-        lines.Add($"/// <remarks>{string.Join(" ", remarks)}</remarks>");
-        var docs = _required.Concat(_optional).ToDictionary(p => p.Name, p => p.Doc, StringComparer.Ordinal);
-        foreach (GeneratedParameter parameter in parameters)
-        {
-            string doc = parameter.Identifier == "cancellationToken" ? "Cancels the wait for the reply." : docs[parameter.Identifier];
-            lines.Add($"/// <param name=\"{Plain(parameter.Identifier)}\">{doc}</param>");
-        }
-        if (returnType != "void" && returnType != "global::System.Threading.Tasks.ValueTask")
-        {
-            lines.Add($"/// <returns>The reply, <c>{Xml(reply.Text)}</c>{(reply.Kind == ReplyKind.Bulk && !reply.Nullable ? " (nil throws RedisNilException)" : "")}.</returns>");
-        }
-        if (_command.IsDeprecated)
-        {
-            string message = $"{_command.Name} is deprecated since Redis {_command.DeprecatedSince ?? "?"}" + (_command.ReplacedBy is { } by ? "; use " + Clean(by) : "") + ".";
-            lines.Add($"[global::System.Obsolete({SourceEmitter.Literal(message)})]");
-        }
-        string list = string.Join(", ", parameters.Select(p => p.Modifiers + p.Type + " " + p.Identifier + DefaultOf(p.Identifier)));
-        lines.Add($"{returnType} {name}({list});");
-        return lines.ToEquatableArray();
-    }
-
-    private string DefaultOf(string identifier)
-    {
-        if (identifier == "cancellationToken") return " = default";
-        Param? p = _optional.FirstOrDefault(o => o.Name == identifier);
-        return p?.Default is { } d ? " = " + d : "";
-    }
-
-    private static string Clean(string text) => text.Replace("`", "");
-
-    // ---- reply → result type ----------------------------------------------------------------
-
-    private static readonly TypeDesc Object = Ref(TypeShape.Object, "object", nullable: true);
-
-    private static (TypeDesc Type, bool Typed) ResultType(ReplyType reply)
-    {
-        if (reply.Kind is ReplyKind.Any or ReplyKind.Unknown) return (Object, false);
-        if (reply.Kind == ReplyKind.Ok) return reply.Nullable ? (Simple(TypeShape.Boolean, "bool"), true) : (Simple(TypeShape.Void, "void"), true);
-        TypeDesc? type = Describe(reply, topLevel: true);
-        return type is null ? (Object, false) : (type, true);
-    }
-
-    private static TypeDesc? Describe(ReplyType reply, bool topLevel)
-    {
-        TypeDesc? Inner(int i) => Describe(reply.Arguments[i], false);
-        TypeDesc? result;
-        switch (reply.Kind)
-        {
-            case ReplyKind.Ok:
-            case ReplyKind.Status:
-                return Ref(TypeShape.String, "string", reply.Nullable);
-            case ReplyKind.Bulk:
-                return Ref(TypeShape.Array, "byte[]", reply.Nullable, Simple(TypeShape.Byte, "byte"));
-            case ReplyKind.Any:
-            case ReplyKind.Unknown:
-                return Object;
-            case ReplyKind.Int: result = Simple(TypeShape.Int64, "long"); break;
-            case ReplyKind.Bool: result = Simple(TypeShape.Boolean, "bool"); break;
-            case ReplyKind.Double: result = Simple(TypeShape.Double, "double"); break;
-            case ReplyKind.Cursor: result = Simple(TypeShape.UInt64, "ulong"); break;
-            case ReplyKind.Array:
-            {
-                TypeDesc element = Inner(0) ?? Object;
-                return Ref(TypeShape.Array, element.Display + "[]", reply.Nullable, element);
-            }
-            case ReplyKind.Map:
-            {
-                ReplyType keyReply = reply.Arguments[0];
-                TypeDesc key = keyReply.Kind is ReplyKind.Bulk or ReplyKind.Status ? Ref(TypeShape.String, "string", false) : (Describe(keyReply with { Nullable = false }, false) ?? Ref(TypeShape.String, "string", false));
-                if (key.IsNullable || key.Shape == TypeShape.Object) key = Ref(TypeShape.String, "string", false);
-                TypeDesc value = Inner(1) ?? Object;
-                return Ref(TypeShape.Dictionary, $"global::System.Collections.Generic.Dictionary<{key.Display}, {value.Display}>", reply.Nullable, key, value);
-            }
-            case ReplyKind.Pairs:
-            {
-                TypeDesc first = Inner(0) ?? Object, second = Inner(1) ?? Object;
-                TypeDesc tuple = Tuple(new[] { first, second }, ElementNames(reply));
-                return Ref(TypeShape.Array, tuple.Display + "[]", reply.Nullable, tuple);
-            }
-            case ReplyKind.Tuple when reply.Arguments.Count is 2 or 3:
-            {
-                var elements = new List<TypeDesc>();
-                for (int i = 0; i < reply.Arguments.Count; i++) elements.Add(Inner(i) ?? Object);
-                result = Tuple(elements.ToArray(), ElementNames(reply));
-                break;
-            }
-            case ReplyKind.Tuple:
-                return Object;
-            default:
-                return null;
-        }
-        return reply.Nullable ? new TypeDesc(TypeShape.Nullable, result.Display + "?", result.Display + "?", Nullability.NotAnnotated, true, EquatableArray.Create(result), EquatableArray<string>.Empty) : result;
-    }
-
-    private static TypeDesc Simple(TypeShape shape, string display)
-        => new(shape, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
-
-    private static TypeDesc Ref(TypeShape shape, string display, bool nullable, params TypeDesc[] args)
-        => new(shape, display + (nullable ? "?" : ""), display, nullable ? Nullability.Annotated : Nullability.NotAnnotated, false, args.ToEquatableArray(), EquatableArray<string>.Empty);
-
-    // A value tuple; its elements are named when the spec names them all (pairs<bulk member,double score>
-    // → (byte[] Member, double Score)), so callers and generated code never need ItemN.
-    private static TypeDesc Tuple(TypeDesc[] elements, List<string>? names)
-    {
-        string display = "(" + string.Join(", ", elements.Select((e, i) => names is null ? e.Display : e.Display + " " + names[i])) + ")";
-        return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, elements.ToEquatableArray(),
-            elements.Select((_, i) => names is null ? "" : names[i]).ToEquatableArray());
-    }
-
-    private static List<string>? ElementNames(ReplyType reply)
-    {
-        var names = new List<string>();
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < reply.Arguments.Count; i++)
-        {
-            if (reply.NameOf(i) is not { } name) return null;
-            string pascal = SpecNaming.Pascal(name);
-            if (pascal.Length == 0 || pascal.StartsWith("Item", StringComparison.Ordinal) || pascal is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" || char.IsDigit(pascal[0])) pascal = "Part" + pascal;
-            if (!used.Add(pascal)) return null;
-            names.Add(pascal);
-        }
-        return names;
-    }
-
     // ---- helpers ----------------------------------------------------------------------------
 
-    private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, string? @default, string doc, bool optional,
+    private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, ParameterDefault @default, string doc, bool optional,
         bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null)
     {
         name = name is null ? SpecNaming.Camel(BaseName(argument, siblings)) : char.ToLowerInvariant(name[0]) + name.Substring(1);
@@ -729,18 +542,15 @@ internal sealed class SpecMemberBuilder
         return argument.Name.Any(char.IsLetter) ? argument.Name : tokenUsable ? argument.Token! : "arg";
     }
 
-    private static string ScalarType(SpecArgument argument) => argument.Type switch
-    {
-        ArgumentType.Key => Key,
-        ArgumentType.Integer or ArgumentType.UnixTime => "long",
-        ArgumentType.Double => "double",
-        _ => Value,
-    };
+    private static string ScalarType(SpecArgument argument) => ScalarWriters.ProposedType(argument).Display;
 
-    private static WriteNode ValueOf(SpecArgument argument, string expression)
-        => argument.Type is ArgumentType.Integer or ArgumentType.UnixTime or ArgumentType.Double
-            ? new ValueNode(expression, false)
-            : new ValueNode(expression, true);
+    // Written by the same rules as a user-declared parameter of the proposed type (ScalarWriters).
+    private static WriteNode ValueOf(SpecArgument argument, ValueRef expression)
+    {
+        var writer = ScalarWriters.For(argument, ScalarWriters.ProposedType(argument), isAsync: false, out string reason)
+            ?? throw new PlanningException($"the proposed type of '{argument.Name}' cannot be written: {reason}");
+        return writer(expression);
+    }
 
     private static string ArgumentDoc(SpecArgument argument)
     {
@@ -759,16 +569,7 @@ internal sealed class SpecMemberBuilder
 
     private string Variable(string prefix) => prefix + _variables++.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static WriteNode WithToken(string? token, WriteNode node)
-        => token is null ? node : ArgumentBinder.Sequence(new List<WriteNode> { new TokenNode(token), node });
-
-    private static void AddWithToken(List<WriteNode> output, string? token, WriteNode node)
-    {
-        if (token is not null) output.Add(new TokenNode(token));
-        output.Add(node);
-    }
-
-    private static string Xml(string text) => SourceEmitter.Xml(text);
+    private static string Xml(string text) => DocText.Escape(text);
 
     private sealed class ReferenceComparer : IEqualityComparer<SpecArgument>
     {

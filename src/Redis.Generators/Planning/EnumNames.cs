@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Redis.Generators.SpecDriven;
+namespace Redis.Generators.Planning;
 
 /// <summary>One entry of the override table: the name for a token set, and its members in declaration order.</summary>
 internal sealed record EnumNameOverride(string Name, string Role, IReadOnlyList<(string Token, string Member)> Members);

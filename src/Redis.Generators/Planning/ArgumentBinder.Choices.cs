@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Redis.Generators.Model;
+using Redis.Generators.Spec;
+using static Redis.Generators.Planning.WriteSteps;
+
+namespace Redis.Generators.Planning;
+
+// Choices (oneof): an option type (Expiration), an enum of the tokens, bools per token, or one parameter per alternative.
+internal sealed partial class ArgumentBinder
+{
+    private bool BindRequiredOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
+    {
+        if (argument.Multiple) return NotAllowed(parameter, argument, "repeated choices are not supported yet");
+        if (parameter.Type.Underlying.Shape == TypeShape.Enum)
+        {
+            if (!BindEnum(argument, parameter, output, optional: false)) return false;
+            Consume(parameter);
+            return true;
+        }
+        if (parameter.Type.Underlying.Shape == TypeShape.Arguments)
+        {
+            if (!BindOption(argument, parameter, output, optional: false)) return false;
+            Consume(parameter);
+            return true;
+        }
+        SpecArgument? alternative = argument.Arguments.FirstOrDefault(a => NameMatches(parameter, a));
+        if (alternative is null)
+        {
+            var fitting = argument.Arguments.Where(a => a.Type != ArgumentType.PureToken && FitsPositionally(a, parameter)).ToList();
+            if (fitting.Count == 1) alternative = fitting[0];
+        }
+        if (alternative is null || alternative.Type == ArgumentType.PureToken)
+        {
+            return NotAllowed(parameter, argument, $"choose one of {ArgumentSyntax.Describe(argument.Arguments)} with an enum named after the tokens, or name the parameter after one alternative");
+        }
+        var inner = new List<WriteNode>();
+        if (!BindRequired(alternative, path + "/" + alternative.Name, parameter, inner, later)) return false;
+        AddWithToken(output, argument.Token, Sequence(inner));
+        return true;
+    }
+
+    private bool BindOptionalOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
+    {
+        if (argument.Multiple) return NotAllowed(parameter, argument, "repeated choices are not supported yet");
+        if (parameter.Type.Underlying.Shape == TypeShape.Enum)
+        {
+            if (!BindEnum(argument, parameter, output, optional: true)) return false;
+            Consume(parameter);
+            return true;
+        }
+        if (parameter.Type.Underlying.Shape == TypeShape.Arguments)
+        {
+            if (!BindOption(argument, parameter, output, optional: true)) return false;
+            Consume(parameter);
+            return true;
+        }
+        // One parameter per alternative, each named after it: bool nx, bool xx; long? ex, long? px, bool keepTtl.
+        bool any = false;
+        var inner = new List<WriteNode>();
+        var flattened = new List<ParameterDeclaration>();
+        while (_parameters.FirstOrDefault(p => !IsBound(p) && argument.Arguments.Any(a => NameMatches(p, a))) is { } current)
+        {
+            SpecArgument alternative = argument.Arguments.First(a => NameMatches(current, a));
+            if (any && argument.Token is not null) break;
+            var one = new List<WriteNode>();
+            if (!BindOptional(alternative with { Optional = true }, path + "/" + alternative.Name, current, one, later)) return false;
+            inner.Add(Sequence(one));
+            flattened.Add(current);
+            any = true;
+        }
+        if (flattened.Count > 1 && OptionTypes.IsValuedChoice(argument))
+        {
+            // Still generated (it compiles and each alternative alone works), but nothing stops a caller from
+            // passing two alternatives, which the server rejects: point at the one-parameter form.
+            OptionType? option = OptionTypes.ForChoice(argument);
+            string instead = option is not null
+                ? $"declare one '{option.ShortName}' parameter instead (e.g. {option.ShortName}.Seconds(60))"
+                : "declare one parameter of a struct implementing Redis.IRespArguments that writes exactly one alternative";
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FlattenedChoice, flattened[1].Location ?? _methodLocation,
+                _methodName, string.Join(", ", flattened.Select(f => f.Name)), argument.Name, _command.Name, ArgumentSyntax.Describe(argument.Arguments), instead));
+        }
+        if (!any)
+        {
+            return NotAllowed(parameter, argument, $"pass an enum named after the tokens, or one parameter per alternative named after it ({ArgumentSyntax.Describe(argument.Arguments)})");
+        }
+        if (argument.Token is null)
+        {
+            output.AddRange(inner);
+            return true;
+        }
+        // A tokened oneof (TYPE <normal | master>) with one alternative bound: the token goes inside its condition.
+        WriteNode only = inner[0];
+        output.Add(only is IfNode conditional ? conditional with { Body = WithToken(argument.Token, conditional.Body) } : WithToken(argument.Token, only));
+        return true;
+    }
+
+    // A struct implementing Redis.IRespArguments stands for the whole choice: it writes its own token and
+    // values. A hand-written runtime type must send only tokens of this choice (Expiration, which can send
+    // KEEPTTL, does not fit GETEX); a user's own type is trusted.
+    private bool BindOption(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool optional)
+    {
+        TypeDesc type = parameter.Type;
+        if (OptionTypes.ForType(KnownTypes.Unqualify(type.Underlying.DisplayNotNull)) is { } known)
+        {
+            var tokens = new HashSet<string>(argument.Arguments.Select(OptionTypes.Signature), StringComparer.OrdinalIgnoreCase);
+            var foreign = known.Tokens.Where(t => !tokens.Contains(t)).ToList();
+            if (foreign.Count > 0)
+            {
+                string fitting = OptionTypes.ForChoice(argument) is { } right ? $"; use {right.ShortName}" : "";
+                return NotAllowed(parameter, argument, $"{known.ShortName} can send {string.Join(", ", foreign)}, which {_command.Name} does not take here ({ArgumentSyntax.Describe(argument.Arguments)}){fitting}");
+            }
+        }
+        string field = Field(parameter);
+        if (type.Shape == TypeShape.Nullable)
+        {
+            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable type");
+            string variable = Variable("v");
+            output.Add(new IfNode(new NotNullCondition(field, variable), WithToken(argument.Token, new ArgumentsNode(variable)),
+                WithToken(argument.Token, new ArgumentsNode(new DefaultedValue(field)))));
+            return true;
+        }
+        if (argument.Token is not null)
+        {
+            // The choice's own token (FILTERBY) goes out only with an alternative.
+            output.Add(new IfNode(new HasArgumentsCondition(field), WithToken(argument.Token, new ArgumentsNode(field))));
+            return true;
+        }
+        if (!optional) _requiredChoices.Add(parameter.Name);
+        output.Add(new ArgumentsNode(field));
+        return true;
+    }
+
+    private bool BindEnum(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool optional)
+    {
+        TypeDesc enumType = parameter.Type.Underlying;
+        if (!argument.Arguments.All(a => a.Type == ArgumentType.PureToken))
+        {
+            return NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({ArgumentSyntax.Describe(argument.Arguments)})");
+        }
+        var tokens = new List<EnumToken>();
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < enumType.Names.Count; i++)
+        {
+            string member = enumType.Names[i];
+            // Aliases (two members with one value) get one switch arm: the first member's.
+            if (i < enumType.Values.Count && !values.Add(enumType.Values[i])) continue;
+            SpecArgument? match = argument.Arguments.FirstOrDefault(a => Squash(a.Token) == Squash(member) || Squash(a.Name) == Squash(member));
+            if (match is null)
+            {
+                return NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {ArgumentSyntax.Describe(argument.Arguments)}");
+            }
+            tokens.Add(new EnumToken(member, match.Token!));
+        }
+        if (tokens.Count == 0) return NotAllowed(parameter, argument, "the enum has no members");
+        string field = Field(parameter);
+        if (parameter.Type.Shape == TypeShape.Nullable)
+        {
+            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable enum");
+            string variable = Variable("v");
+            output.Add(new IfNode(new NotNullCondition(field, variable),
+                WithToken(argument.Token, new EnumTokenNode(variable, enumType.Display, parameter.Name, tokens.ToEquatableArray()))));
+            return true;
+        }
+        AddWithToken(output, argument.Token, new EnumTokenNode(field, enumType.Display, parameter.Name, tokens.ToEquatableArray()));
+        return true;
+    }
+}
