@@ -34,7 +34,7 @@ internal sealed partial class SpecMemberBuilder
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
     private int _variables;
 
-    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
+    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false, TypeDesc? Desc = null);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -101,6 +101,8 @@ internal sealed partial class SpecMemberBuilder
     private (WriteNode, bool)? Plan(ReplyCase? variant, List<ReplyCase> variants)
     {
         if (!_command.Docs) return (RawCommand(), true);
+        // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
+        if (variants.Count == 0 && Proposable(_command.Arguments)) return (BindProposal(), false);
         if (variant is not null)
         {
             foreach (string path in variant.Present)
@@ -201,7 +203,7 @@ internal sealed partial class SpecMemberBuilder
                     output.Add(new TokenNode(argument.Token!));
                     return null;
                 }
-                Param p = Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
+                Param p = ProposeToken(argument, siblings);
                 string f = Field(p);
                 output.Add(new IfNode(new TrueCondition(f, false), new TokenNode(argument.Token!)));
                 return p;
@@ -218,10 +220,10 @@ internal sealed partial class SpecMemberBuilder
     private Param Scalar(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
     {
         string type = ScalarType(argument);
-        string doc = ArgumentDoc(argument);
+        Param proposed = ProposeScalar(argument, siblings, optional);
         if (argument.Multiple)
         {
-            Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
+            Param list = proposed;
             string item = Variable("item");
             WriteNode value = ValueOf(argument, item);
             WriteNode body = argument.MultipleToken && argument.Token is not null ? Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
@@ -231,11 +233,10 @@ internal sealed partial class SpecMemberBuilder
         }
         if (!optional)
         {
-            Param p = Add(argument, siblings, type, ParameterDefault.None, doc, optional: false);
-            AddWithToken(output, argument.Token, ValueOf(argument, Field(p)));
-            return p;
+            AddWithToken(output, argument.Token, ValueOf(argument, Field(proposed)));
+            return proposed;
         }
-        Param o = Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true);
+        Param o = proposed;
         string v = Variable("v");
         output.Add(new IfNode(new NotNullCondition(Field(o), v), WithToken(argument.Token, ValueOf(argument, v))));
         return o;
@@ -522,13 +523,13 @@ internal sealed partial class SpecMemberBuilder
     // ---- helpers ----------------------------------------------------------------------------
 
     private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, ParameterDefault @default, string doc, bool optional,
-        bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null)
+        bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null, TypeDesc? desc = null)
     {
         name = name is null ? SpecNaming.Camel(BaseName(argument, siblings)) : char.ToLowerInvariant(name[0]) + name.Substring(1);
         if (plural && !name.EndsWith("s", StringComparison.Ordinal)) name += "s";
         string unique = name;
         for (int i = 2; !_names.Add(unique); i++) unique = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var p = new Param(DeclarationReader.Escape(unique), type, @default, doc, paramsCandidate, nullCheck);
+        var p = new Param(DeclarationReader.Escape(unique), type, @default, doc, paramsCandidate, nullCheck, Desc: desc);
         (optional ? _optional : _required).Add(p);
         return p;
     }

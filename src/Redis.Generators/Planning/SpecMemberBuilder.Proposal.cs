@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Linq;
+using Redis.Generators.Model;
+using Redis.Generators.Spec;
+
+namespace Redis.Generators.Planning;
+
+// Spec-driven members as proposals: the builder proposes a signature (names, types, docs, defaults)
+// and ArgumentBinder plans it exactly as it plans a user's declaration. Shapes the binder does not
+// take yet still go through the builder's own planning (SpecMemberBuilder.cs).
+internal sealed partial class SpecMemberBuilder
+{
+    // The shapes proposed and bound so far: scalars (single or repeated, required or optional) and pure tokens.
+    private bool Proposable(EquatableArray<SpecArgument> arguments)
+    {
+        for (int k = 0; k < arguments.Count; k++)
+        {
+            SpecArgument argument = arguments[k];
+            if (argument.Type is ArgumentType.OneOf or ArgumentType.Block) return false;
+            if (IsCount(arguments, k)) return false;
+        }
+        return true;
+    }
+
+    // The signature for the arguments, in spec order (required parameters first, optional ones named after their argument).
+    private void Propose(EquatableArray<SpecArgument> arguments)
+    {
+        foreach (SpecArgument argument in arguments)
+        {
+            if (argument.Type == ArgumentType.PureToken)
+            {
+                if (argument.Optional) ProposeToken(argument, arguments);
+                continue;
+            }
+            ProposeScalar(argument, arguments, argument.Optional);
+        }
+    }
+
+    private WriteNode BindProposal()
+    {
+        Propose(_command.Arguments);
+        var ordered = _required.Concat(_optional).ToList();
+        var declared = ordered.Select(p => new ParameterDeclaration(Plain(p.Name), p.Name, p.Desc!, Microsoft.CodeAnalysis.RefKind.None, false, false, null)).ToList();
+        var diagnostics = new List<DiagnosticInfo>();
+        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, Enumerable.Empty<string>(), diagnostics);
+        WriteNode plan = binder.Bind()
+            ?? throw new PlanningException("the proposed signature does not bind: " + string.Join("; ", diagnostics.Select(d => d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
+        // What the binder checks for null is what the member checks.
+        var checks = new HashSet<string>(binder.NullChecks, System.StringComparer.Ordinal);
+        for (int i = 0; i < _required.Count; i++) _required[i] = _required[i] with { NullCheck = checks.Contains(_required[i].Name) };
+        for (int i = 0; i < _optional.Count; i++) _optional[i] = _optional[i] with { NullCheck = checks.Contains(_optional[i].Name) };
+        return plan;
+    }
+
+    private Param ProposeToken(SpecArgument argument, EquatableArray<SpecArgument> siblings)
+        => Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true, desc: BoolType);
+
+    private Param ProposeScalar(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional)
+    {
+        TypeDesc scalar = ScalarWriters.ProposedType(argument);
+        string type = scalar.Display;
+        string doc = ArgumentDoc(argument);
+        if (argument.Multiple)
+        {
+            return Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
+                plural: true, paramsCandidate: !optional, nullCheck: !optional, desc: ArrayOf(scalar, optional));
+        }
+        if (!optional) return Add(argument, siblings, type, ParameterDefault.None, doc, optional: false, desc: scalar);
+        return Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true, desc: NullableOf(scalar));
+    }
+
+    private static readonly TypeDesc BoolType = new(TypeShape.Boolean, "bool", "bool", Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
+
+    private static TypeDesc NullableOf(TypeDesc value)
+        => new(TypeShape.Nullable, value.Display + "?", value.Display, Nullability.Annotated, true, new EquatableArray<TypeDesc>(new[] { value }), EquatableArray<string>.Empty);
+
+    private static TypeDesc ArrayOf(TypeDesc element, bool nullable)
+        => new(TypeShape.Array, element.Display + "[]" + (nullable ? "?" : ""), element.Display + "[]", nullable ? Nullability.Annotated : Nullability.NotAnnotated, false,
+            new EquatableArray<TypeDesc>(new[] { element }), EquatableArray<string>.Empty);
+}
