@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -178,5 +180,49 @@ public class RealSpecTests(ITestOutputHelper output)
         Assert.Empty(run.Diagnostics.Where(d => d.Id != "RDS0015").Select(d => d.ToString()));
         Assert.Empty(run.CompilerWarningsAndErrors.Select(d => d.ToString()));
         Assert.Equal(2, run.Diagnostics.Count(d => d.Id == "RDS0015")); // RPOPLPUSH and ZRANGEBYSCORE are deprecated
+    }
+
+    /// <summary>EVAL's numkeys: with no parameter of its own it is the length of the keys array; with one it is what the caller passed.</summary>
+    [SkippableFact]
+    public void ACountWithoutItsOwnParameter_IsSentAsTheLengthOfTheArrayAfterIt()
+    {
+        const string source = """
+            #pragma warning disable CS1591 // the scenario code is public so the test can call it
+            using Redis;
+            namespace Counted;
+            [RedisCommands]
+            public partial interface ICounted
+            {
+                object? Eval(string script, RedisKey[] keys, RedisValue[] args);
+                [RedisCommand("EVAL")] object? EvalCounted(string script, long numkeys, RedisKey[] keys, RedisValue[] args);
+            }
+            public static class Calls
+            {
+                public static object? Eval(IRespExecutor e) => ICounted.Create(e).Eval("return 1", ["k1", "k2"], ["a"]);
+                public static object? EvalCounted(IRespExecutor e) => ICounted.Create(e).EvalCounted("return 1", 1, ["k1", "k2"], ["a"]);
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source, GeneratorHarness.Spec(Load()));
+        GeneratorHarness.AssertCleanCompile(run);
+        using var image = new MemoryStream();
+        var emit = run.Output.Emit(image);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        image.Position = 0;
+        var context = new AssemblyLoadContext("counted", isCollectible: true);
+        try
+        {
+            Type calls = context.LoadFromStream(image).GetType("Counted.Calls", throwOnError: true)!;
+            foreach ((string method, string numkeys) in new[] { ("Eval", "2"), ("EvalCounted", "1") })
+            {
+                var executor = new ScriptedExecutor().Reply(":1\r\n");
+                calls.GetMethod(method)!.Invoke(null, [executor]);
+                string[] expected = ["EVAL", "return 1", numkeys, "k1", "k2", "a"];
+                Assert.Equal($"*{expected.Length}\r\n" + string.Concat(expected.Select(w => $"${Encoding.UTF8.GetByteCount(w)}\r\n{w}\r\n")), Assert.Single(executor.Written));
+            }
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 }

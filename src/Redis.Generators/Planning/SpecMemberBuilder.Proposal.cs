@@ -10,14 +10,13 @@ namespace Redis.Generators.Planning;
 // take yet still go through the builder's own planning (SpecMemberBuilder.cs).
 internal sealed partial class SpecMemberBuilder
 {
-    // The shapes proposed and bound so far: scalars (single or repeated, required or optional) and pure tokens.
+    // The shapes proposed and bound so far: scalars (single or repeated, required or optional), pure tokens and counts of a list (numkeys).
     private bool Proposable(EquatableArray<SpecArgument> arguments)
     {
         for (int k = 0; k < arguments.Count; k++)
         {
             SpecArgument argument = arguments[k];
             if (argument.Type is ArgumentType.OneOf or ArgumentType.Block) return false;
-            if (IsCount(arguments, k)) return false;
         }
         return true;
     }
@@ -25,8 +24,11 @@ internal sealed partial class SpecMemberBuilder
     // The signature for the arguments, in spec order (required parameters first, optional ones named after their argument).
     private void Propose(EquatableArray<SpecArgument> arguments)
     {
-        foreach (SpecArgument argument in arguments)
+        for (int k = 0; k < arguments.Count; k++)
         {
+            SpecArgument argument = arguments[k];
+            // A count (numkeys) has no parameter: the binder writes the length of the list's array.
+            if (IsCount(arguments, k)) continue;
             if (argument.Type == ArgumentType.PureToken)
             {
                 if (argument.Optional) ProposeToken(argument, arguments);
