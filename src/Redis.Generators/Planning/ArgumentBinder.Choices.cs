@@ -142,7 +142,10 @@ internal sealed partial class ArgumentBinder
         }
         var tokens = new List<EnumToken>();
         var values = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < enumType.Names.Count; i++)
+        bool known = _enums?.Find(argument) is { } generated && KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name) == enumType.DisplayNotNull;
+        // The enum generated for this token set: its members send the tokens the table gives them (GeoUnit.Meters sends M).
+        if (known) tokens.AddRange(_enums!.Find(argument)!.Members.Select(m => new EnumToken(m.Name, m.Token)));
+        for (int i = 0; i < enumType.Names.Count && !known; i++)
         {
             string member = enumType.Names[i];
             // Aliases (two members with one value) get one switch arm: the first member's.

@@ -43,10 +43,13 @@ internal sealed partial class ArgumentBinder
     private readonly HashSet<string> _nullChecks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _requiredChoices = new(StringComparer.Ordinal);
     private readonly bool[] _bound;
+    private readonly EnumTable? _enums;
     private int _variables;
 
-    public ArgumentBinder(SpecCommand command, IReadOnlyList<ParameterDeclaration> parameters, bool isAsync, string methodName, Location? methodLocation, IEnumerable<string> pinned, List<DiagnosticInfo> diagnostics)
+    /// <param name="enums">The generated enums (Redis.Commands.*), whose members send the tokens the table gives them; null matches enum members to tokens by name only.</param>
+    public ArgumentBinder(SpecCommand command, IReadOnlyList<ParameterDeclaration> parameters, bool isAsync, string methodName, Location? methodLocation, IEnumerable<string> pinned, List<DiagnosticInfo> diagnostics, EnumTable? enums = null)
     {
+        _enums = enums;
         _command = command;
         _parameters = parameters;
         _isAsync = isAsync;

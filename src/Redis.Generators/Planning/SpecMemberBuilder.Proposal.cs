@@ -16,7 +16,8 @@ internal sealed partial class SpecMemberBuilder
         for (int k = 0; k < arguments.Count; k++)
         {
             SpecArgument argument = arguments[k];
-            if (argument.Type is ArgumentType.OneOf or ArgumentType.Block) return false;
+            if (argument.Type == ArgumentType.Block) return false;
+            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument)) return false;
         }
         return true;
     }
@@ -34,8 +35,32 @@ internal sealed partial class SpecMemberBuilder
                 if (argument.Optional) ProposeToken(argument, arguments);
                 continue;
             }
+            if (argument.Type == ArgumentType.OneOf)
+            {
+                ProposeEnum(argument, arguments, argument.Optional, _enums.Find(argument)!);
+                continue;
+            }
             ProposeScalar(argument, arguments, argument.Optional);
         }
+    }
+
+    // A choice among tokens only, proposed as a generated enum (not a valued choice with a runtime option type).
+    private bool IsEnumChoice(SpecArgument argument)
+        => !argument.Multiple && OptionTypes.ForChoice(argument) is null && _enums.Find(argument) is not null;
+
+    private Param ProposeEnum(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, GeneratedEnum generated)
+    {
+        _enumsUsed.Add(generated.Name);
+        string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
+        // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
+        // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
+        bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, System.StringComparison.OrdinalIgnoreCase));
+        var desc = new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
+            generated.Members.Select(m => m.Name).ToEquatableArray(),
+            generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
+        return Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
+            name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
     }
 
     private WriteNode BindProposal()
@@ -44,7 +69,7 @@ internal sealed partial class SpecMemberBuilder
         var ordered = _required.Concat(_optional).ToList();
         var declared = ordered.Select(p => new ParameterDeclaration(Plain(p.Name), p.Name, p.Desc!, Microsoft.CodeAnalysis.RefKind.None, false, false, null)).ToList();
         var diagnostics = new List<DiagnosticInfo>();
-        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, Enumerable.Empty<string>(), diagnostics);
+        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, Enumerable.Empty<string>(), diagnostics, _enums);
         WriteNode plan = binder.Bind()
             ?? throw new PlanningException("the proposed signature does not bind: " + string.Join("; ", diagnostics.Select(d => d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
         // What the binder checks for null is what the member checks.

@@ -286,13 +286,8 @@ internal sealed partial class SpecMemberBuilder
         }
         if (EnumTable.IsTokenChoice(argument) && alternatives.Count == argument.Arguments.Count && _enums.Find(argument) is { } generated)
         {
-            _enumsUsed.Add(generated.Name);
             string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
-            string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
-            // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
-            // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
-            bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, StringComparison.OrdinalIgnoreCase));
-            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, name: meaningless ? generated.Name : null);
+            Param p = ProposeEnum(argument, siblings, optional, generated);
             var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
             if (!optional)
             {
