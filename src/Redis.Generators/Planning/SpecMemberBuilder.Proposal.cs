@@ -13,6 +13,8 @@ internal sealed partial class SpecMemberBuilder
     // The shapes proposed and bound so far: scalars (single or repeated, required or optional), pure tokens and counts of a list (numkeys).
     private bool Proposable(EquatableArray<SpecArgument> arguments)
     {
+        // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
+        if (_forced.Count > 0 || _excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e)))) return false;
         for (int k = 0; k < arguments.Count; k++)
         {
             SpecArgument argument = arguments[k];
@@ -28,19 +30,22 @@ internal sealed partial class SpecMemberBuilder
         for (int k = 0; k < arguments.Count; k++)
         {
             SpecArgument argument = arguments[k];
+            // Left out for this reply variant: no parameter, and the binder leaves out an optional argument with none.
+            if (_excluded.Contains(argument)) continue;
+            bool optional = argument.Optional && !_pinned.Contains(argument);
             // A count (numkeys) has no parameter: the binder writes the length of the list's array.
             if (IsCount(arguments, k)) continue;
             if (argument.Type == ArgumentType.PureToken)
             {
-                if (argument.Optional) ProposeToken(argument, arguments);
+                if (optional) ProposeToken(argument, arguments);
                 continue;
             }
             if (argument.Type == ArgumentType.OneOf)
             {
-                ProposeEnum(argument, arguments, argument.Optional, _enums.Find(argument)!);
+                ProposeEnum(argument, arguments, optional, _enums.Find(argument)!);
                 continue;
             }
-            ProposeScalar(argument, arguments, argument.Optional);
+            ProposeScalar(argument, arguments, optional);
         }
     }
 
@@ -63,13 +68,13 @@ internal sealed partial class SpecMemberBuilder
             name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
     }
 
-    private WriteNode BindProposal()
+    private WriteNode BindProposal(ReplyCase? variant)
     {
         Propose(_command.Arguments);
         var ordered = _required.Concat(_optional).ToList();
         var declared = ordered.Select(p => new ParameterDeclaration(Plain(p.Name), p.Name, p.Desc!, Microsoft.CodeAnalysis.RefKind.None, false, false, null)).ToList();
         var diagnostics = new List<DiagnosticInfo>();
-        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, Enumerable.Empty<string>(), diagnostics, _enums);
+        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, variant?.Present ?? Enumerable.Empty<string>(), diagnostics, _enums);
         WriteNode plan = binder.Bind()
             ?? throw new PlanningException("the proposed signature does not bind: " + string.Join("; ", diagnostics.Select(d => d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
         // What the binder checks for null is what the member checks.

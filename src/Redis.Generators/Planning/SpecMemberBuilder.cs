@@ -101,8 +101,6 @@ internal sealed partial class SpecMemberBuilder
     private (WriteNode, bool)? Plan(ReplyCase? variant, List<ReplyCase> variants)
     {
         if (!_command.Docs) return (RawCommand(), true);
-        // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
-        if (variants.Count == 0 && Proposable(_command.Arguments)) return (BindProposal(), false);
         if (variant is not null)
         {
             foreach (string path in variant.Present)
@@ -124,6 +122,8 @@ internal sealed partial class SpecMemberBuilder
                 if (!_pinned.Contains(target) && !_forced.Contains(target)) _excluded.Add(target);
             }
         }
+        // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
+        if (Proposable(_command.Arguments)) return (BindProposal(variant), false);
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
         return (Sequence(output), UsedRaw);
