@@ -19,7 +19,7 @@ internal sealed partial class SpecMemberBuilder
         {
             SpecArgument argument = arguments[k];
             if (argument.Type == ArgumentType.Block) return false;
-            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument)) return false;
+            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument)) return false;
         }
         return true;
     }
@@ -40,6 +40,11 @@ internal sealed partial class SpecMemberBuilder
                 if (optional) ProposeToken(argument, arguments);
                 continue;
             }
+            if (argument.Type == ArgumentType.OneOf && OptionTypes.ForChoice(argument) is { } option)
+            {
+                ProposeOption(argument, arguments, optional, option);
+                continue;
+            }
             if (argument.Type == ArgumentType.OneOf)
             {
                 ProposeEnum(argument, arguments, optional, _enums.Find(argument)!);
@@ -52,6 +57,19 @@ internal sealed partial class SpecMemberBuilder
     // A choice among tokens only, proposed as a generated enum (not a valued choice with a runtime option type).
     private bool IsEnumChoice(SpecArgument argument)
         => !argument.Multiple && OptionTypes.ForChoice(argument) is null && _enums.Find(argument) is not null;
+
+    // A valued choice with a hand-written runtime type (SET's expiration: Expiration). A required one with a
+    // token of its own is still planned by the builder (it writes the token unconditionally, the binder does not).
+    private bool IsOptionChoice(SpecArgument argument)
+        => !argument.Multiple && OptionTypes.ForChoice(argument) is not null && !_excluded.Overlaps(argument.Arguments)
+            && (argument.Optional || argument.Token is null) && !_pinned.Contains(argument) && !argument.Arguments.Any(_pinned.Contains);
+
+    private Param ProposeOption(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, OptionType option)
+    {
+        string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentSyntax.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+        var desc = new TypeDesc(TypeShape.Arguments, option.Display, option.Display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
+        return Add(argument, siblings, option.Display, optional ? ParameterDefault.Default : ParameterDefault.None, doc, optional, name: option.ParameterName, desc: desc);
+    }
 
     private Param ProposeEnum(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, GeneratedEnum generated)
     {
@@ -79,7 +97,8 @@ internal sealed partial class SpecMemberBuilder
             ?? throw new PlanningException("the proposed signature does not bind: " + string.Join("; ", diagnostics.Select(d => d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
         // What the binder checks for null is what the member checks.
         var checks = new HashSet<string>(binder.NullChecks, System.StringComparer.Ordinal);
-        for (int i = 0; i < _required.Count; i++) _required[i] = _required[i] with { NullCheck = checks.Contains(_required[i].Name) };
+        var choices = new HashSet<string>(binder.RequiredChoices, System.StringComparer.Ordinal);
+        for (int i = 0; i < _required.Count; i++) _required[i] = _required[i] with { NullCheck = checks.Contains(_required[i].Name), RequiredChoice = choices.Contains(_required[i].Name) };
         for (int i = 0; i < _optional.Count; i++) _optional[i] = _optional[i] with { NullCheck = checks.Contains(_optional[i].Name) };
         return plan;
     }

@@ -258,8 +258,7 @@ internal sealed partial class SpecMemberBuilder
         // whose default sends nothing, so two alternatives cannot be written together.
         if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
         {
-            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentSyntax.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
-            Param p = Add(argument, siblings, option.Display, optional ? ParameterDefault.Default : ParameterDefault.None, doc, optional, name: option.ParameterName);
+            Param p = ProposeOption(argument, siblings, optional, option);
             string f = Field(p);
             if (argument.Token is not null && optional)
             {
