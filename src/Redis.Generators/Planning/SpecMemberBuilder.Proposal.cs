@@ -15,10 +15,15 @@ internal sealed partial class SpecMemberBuilder
     {
         // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
         if (_forced.Count > 0 || _excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e)))) return false;
+        return ProposableList(arguments);
+    }
+
+    private bool ProposableList(EquatableArray<SpecArgument> arguments)
+    {
         for (int k = 0; k < arguments.Count; k++)
         {
             SpecArgument argument = arguments[k];
-            if (argument.Type == ArgumentType.Block) return false;
+            if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
             if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument)) return false;
         }
         return true;
@@ -40,6 +45,13 @@ internal sealed partial class SpecMemberBuilder
                 if (optional) ProposeToken(argument, arguments);
                 continue;
             }
+            if (argument.Type == ArgumentType.Block)
+            {
+                if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
+                else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
+                else Propose(argument.Arguments);
+                continue;
+            }
             if (argument.Type == ArgumentType.OneOf && OptionTypes.ForChoice(argument) is { } option)
             {
                 ProposeOption(argument, arguments, optional, option);
@@ -52,6 +64,55 @@ internal sealed partial class SpecMemberBuilder
             }
             ProposeScalar(argument, arguments, optional);
         }
+    }
+
+    // Blocks the binder writes as the builder did: a required block flattened (one parameter per part), and
+    // a repeated block (collection of tuples) or an optional one (nullable tuple of two or more parts) whose
+    // parts are required values and tokens.
+    private bool ProposableBlock(SpecArgument block)
+    {
+        if (block.Arguments.Any(_pinned.Contains)) return false;
+        if (!block.Multiple && !block.Optional)
+        {
+            // Columns (XREAD's STREAMS key... id...) are still planned by the builder.
+            if (block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional)) return false;
+            return ProposableList(block.Arguments);
+        }
+        int components = 0;
+        foreach (SpecArgument child in block.Arguments)
+        {
+            if (child.Optional || child.Multiple) return false;
+            if (child.Type == ArgumentType.PureToken) continue;
+            if (!child.IsScalar) return false;
+            components++;
+        }
+        return components is >= 1 and <= 7 && (block.Multiple || components >= 2);
+    }
+
+    private Param ProposeBlockList(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, List<SpecArgument> children)
+    {
+        var (elementType, names) = TupleType(children);
+        return Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
+            $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional,
+            desc: ArrayOf(TupleDesc(children, elementType, names), optional));
+    }
+
+    private Param ProposeOptionalBlock(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<SpecArgument> children)
+    {
+        var (tupleType, elementNames) = TupleType(children);
+        bool single = elementNames.Count == 1;
+        return Add(argument, siblings, tupleType + "?", ParameterDefault.Null,
+            $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true,
+            desc: NullableOf(TupleDesc(children, tupleType, elementNames)));
+    }
+
+    // The tuple (or, with one part, the value) a block's required values make; only built for proposable blocks.
+    private static TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
+    {
+        var parts = children.Where(c => c.Type != ArgumentType.PureToken && c.IsScalar && !c.Optional).Select(ScalarWriters.ProposedType).ToList();
+        if (parts.Count != names.Count) return new TypeDesc(TypeShape.Other, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
+        if (parts.Count == 1) return parts[0];
+        return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, parts.ToEquatableArray(), names.ToEquatableArray());
     }
 
     // A choice among tokens only, proposed as a generated enum (not a valued choice with a runtime option type).
@@ -86,9 +147,22 @@ internal sealed partial class SpecMemberBuilder
             name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
     }
 
-    private WriteNode BindProposal(ReplyCase? variant)
+    // The plan of the proposed signature, or null (the proposal forgotten) where the binder would not write what the builder writes.
+    private WriteNode? BindProposal(ReplyCase? variant)
     {
         Propose(_command.Arguments);
+        if (_required.Concat(_optional).Any(p => p.Name.StartsWith("@", System.StringComparison.Ordinal) && p.Desc?.Underlying.Shape == TypeShape.Enum))
+        {
+            // The builder names an escaped enum parameter with its '@' in ArgumentOutOfRangeException (XTRIM's @operator),
+            // the binder without it (as nameof does): kept with the builder until the output may change.
+            _required.Clear();
+            _optional.Clear();
+            _names.Clear();
+            _names.Add(CancellationTokenName);
+            _enumsUsed.Clear();
+            _variables = 0;
+            return null;
+        }
         var ordered = _required.Concat(_optional).ToList();
         var declared = ordered.Select(p => new ParameterDeclaration(Plain(p.Name), p.Name, p.Desc!, Microsoft.CodeAnalysis.RefKind.None, false, false, null)).ToList();
         var diagnostics = new List<DiagnosticInfo>();

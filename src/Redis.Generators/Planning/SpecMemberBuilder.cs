@@ -123,7 +123,7 @@ internal sealed partial class SpecMemberBuilder
             }
         }
         // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
-        if (Proposable(_command.Arguments)) return (BindProposal(variant), false);
+        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, false);
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
         return (Sequence(output), UsedRaw);
@@ -343,8 +343,7 @@ internal sealed partial class SpecMemberBuilder
         {
             if (!TupleAble(argument, allowOptional: false)) return Raw(argument, siblings, output, !optional);
             var (elementType, names) = TupleType(children);
-            Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
-                $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
+            Param list = ProposeBlockList(argument, siblings, optional, children);
             string item = Variable("item");
             var body = TupleWrites(children, item, names);
             if (argument.MultipleToken && argument.Token is not null) body.Insert(0, new TokenNode(argument.Token));
@@ -381,10 +380,8 @@ internal sealed partial class SpecMemberBuilder
             return null;
         }
         if (!TupleAble(argument, allowOptional: true)) return Raw(argument, siblings, output, required: false);
-        var (tupleType, elementNames) = TupleType(children);
-        bool single = elementNames.Count == 1;
-        Param p = Add(argument, siblings, tupleType + "?", ParameterDefault.Null,
-            $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true);
+        var (_, elementNames) = TupleType(children);
+        Param p = ProposeOptionalBlock(argument, siblings, children);
         string v = Variable("v");
         var writes = TupleWrites(children, v, elementNames);
         // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
