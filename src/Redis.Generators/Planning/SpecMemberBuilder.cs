@@ -169,15 +169,8 @@ internal sealed partial class SpecMemberBuilder
             if (_excluded.Contains(argument)) continue;
             if (IsCount(arguments, k))
             {
-                // numkeys: written from the length of the list that follows; no parameter.
-                var inner = new List<WriteNode>();
-                Param? list = Argument(arguments[k + 1], arguments, inner, forceOptional);
-                if (list is null) throw new PlanningException($"the count '{argument.Name}' is followed by '{arguments[k + 1].Name}', which takes no parameter");
-                var length = new LengthValue(Field(list), list.Default != ParameterDefault.None);
-                AddWithToken(output, argument.Token, new ValueNode(length, false, ValueConversion.Int64));
-                output.AddRange(inner);
-                k++;
-                continue;
+                // numkeys is written from the length of the list that follows by ArgumentBinder alone (BindCounted).
+                throw new PlanningException($"the count '{argument.Name}' is written from the length of '{arguments[k + 1].Name}' by ArgumentBinder only, and the rest of {_command.Name} cannot be proposed to it yet");
             }
             Argument(argument, arguments, output, forceOptional);
         }
