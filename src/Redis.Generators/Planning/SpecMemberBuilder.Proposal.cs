@@ -23,6 +23,8 @@ internal sealed partial class SpecMemberBuilder
         for (int k = 0; k < arguments.Count; k++)
         {
             SpecArgument argument = arguments[k];
+            // A pinned block or choice (XPENDING's filters for XPendingMessages) is not pinned by the binder, which pins tokens only.
+            if (_pinned.Contains(argument) && argument.Type is ArgumentType.Block or ArgumentType.OneOf) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
             if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument)) return false;
         }
@@ -67,8 +69,8 @@ internal sealed partial class SpecMemberBuilder
     }
 
     // Blocks the binder writes as the builder did: a required block flattened (one parameter per part), and
-    // a repeated block (collection of tuples) or an optional one (nullable tuple of two or more parts) whose
-    // parts are required values and tokens.
+    // a repeated block (collection of tuples) of required values and tokens, or an optional one (nullable
+    // tuple of two or more parts) of values and tokens, required or not.
     private bool ProposableBlock(SpecArgument block)
     {
         if (block.Arguments.Any(_pinned.Contains)) return false;
@@ -81,8 +83,13 @@ internal sealed partial class SpecMemberBuilder
         int components = 0;
         foreach (SpecArgument child in block.Arguments)
         {
-            if (child.Optional || child.Multiple) return false;
-            if (child.Type == ArgumentType.PureToken) continue;
+            // A repeated block's parts are required; an optional block's may be optional (bool, nullable value).
+            if (child.Multiple || (child.Optional && block.Multiple)) return false;
+            if (child.Type == ArgumentType.PureToken)
+            {
+                if (child.Optional) components++;
+                continue;
+            }
             if (!child.IsScalar) return false;
             components++;
         }
@@ -109,7 +116,8 @@ internal sealed partial class SpecMemberBuilder
     // The tuple (or, with one part, the value) a block's required values make; only built for proposable blocks.
     private static TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
     {
-        var parts = children.Where(c => c.Type != ArgumentType.PureToken && c.IsScalar && !c.Optional).Select(ScalarWriters.ProposedType).ToList();
+        var parts = children.Where(c => c.Type != ArgumentType.PureToken || c.Optional)
+            .Select(c => c.Type == ArgumentType.PureToken ? BoolType : c.Optional ? NullableOf(ScalarWriters.ProposedType(c)) : ScalarWriters.ProposedType(c)).ToList();
         if (parts.Count != names.Count) return new TypeDesc(TypeShape.Other, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
         if (parts.Count == 1) return parts[0];
         return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, parts.ToEquatableArray(), names.ToEquatableArray());
