@@ -26,7 +26,7 @@ internal sealed partial class SpecMemberBuilder
             // A pinned block or choice (XPENDING's filters for XPendingMessages) is not pinned by the binder, which pins tokens only.
             if (_pinned.Contains(argument) && argument.Type is ArgumentType.Block or ArgumentType.OneOf) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
-            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument)) return false;
+            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
         }
         return true;
     }
@@ -52,6 +52,12 @@ internal sealed partial class SpecMemberBuilder
                 if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
                 else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
                 else Propose(argument.Arguments);
+                continue;
+            }
+            if (argument.Type == ArgumentType.OneOf && IsTokenOrValue(argument) && !optional)
+            {
+                var (token, value) = ArgumentBinder.TokenOrValue(argument);
+                ProposeTokenOrValue(argument, token!, value!);
                 continue;
             }
             if (argument.Type == ArgumentType.OneOf && OptionTypes.ForChoice(argument) is { } option)
@@ -121,6 +127,18 @@ internal sealed partial class SpecMemberBuilder
         if (parts.Count != names.Count) return new TypeDesc(TypeShape.Other, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
         if (parts.Count == 1) return parts[0];
         return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, parts.ToEquatableArray(), names.ToEquatableArray());
+    }
+
+    // A required choice between a token and one value (XADD's * | id, XGROUP CREATE's id | $): a nullable value, null sends the token.
+    private bool IsTokenOrValue(SpecArgument argument)
+        => !argument.Optional && !_pinned.Contains(argument) && !argument.Arguments.Any(a => _pinned.Contains(a) || _excluded.Contains(a))
+            && ArgumentBinder.TokenOrValue(argument).Value is not null && !IsEnumChoice(argument) && !IsOptionChoice(argument);
+
+    private Param ProposeTokenOrValue(SpecArgument argument, SpecArgument token, SpecArgument scalar)
+    {
+        TypeDesc type = ScalarWriters.ProposedType(scalar);
+        return Add(scalar, argument.Arguments, type.Display + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true,
+            desc: NullableOf(type));
     }
 
     // A choice among tokens only, proposed as a generated enum (not a valued choice with a runtime option type).

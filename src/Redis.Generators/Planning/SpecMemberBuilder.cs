@@ -296,8 +296,7 @@ internal sealed partial class SpecMemberBuilder
             && alternatives.FirstOrDefault(a => a.Type != ArgumentType.PureToken) is { } scalar && scalar.IsScalar && !scalar.Multiple)
         {
             SpecArgument token = alternatives.First(a => a.Type == ArgumentType.PureToken);
-            string type = ScalarType(scalar);
-            Param p = Add(scalar, argument.Arguments, type + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
+            Param p = ProposeTokenOrValue(argument, token, scalar);
             string v = Variable("v");
             var node = new IfElseNode(new NotNullCondition(Field(p), v), WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
             AddWithToken(output, argument.Token, node);
