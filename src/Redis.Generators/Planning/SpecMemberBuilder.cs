@@ -247,23 +247,10 @@ internal sealed partial class SpecMemberBuilder
         }
         var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
         if (alternatives.Count == 0) return null;
-        // A valued choice with a hand-written runtime type (SET's expiration → Expiration): one parameter
-        // whose default sends nothing, so two alternatives cannot be written together.
-        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
+        // A valued choice with a hand-written runtime type (SET's expiration → Expiration) is written by ArgumentBinder alone (BindOption).
+        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is not null)
         {
-            Param p = ProposeOption(argument, siblings, optional, option);
-            string f = Field(p);
-            if (argument.Token is not null && optional)
-            {
-                // The choice's own token (COMMAND LIST's FILTERBY) goes out only with an alternative.
-                output.Add(new IfNode(new HasArgumentsCondition(f), WithToken(argument.Token, new ArgumentsNode(f))));
-                return p;
-            }
-            AddWithToken(output, argument.Token, new ArgumentsNode(f));
-            if (optional) return p;
-            Param required = p with { RequiredChoice = true };
-            _required[_required.IndexOf(p)] = required;
-            return required;
+            throw new PlanningException($"the choice '{argument.Name}' takes an option type, written by ArgumentBinder only, and the rest of {_command.Name} cannot be proposed to it yet");
         }
         if (argument.Multiple)
         {
