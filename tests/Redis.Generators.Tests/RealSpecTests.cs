@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -178,5 +180,73 @@ public class RealSpecTests(ITestOutputHelper output)
         Assert.Empty(run.Diagnostics.Where(d => d.Id != "RDS0015").Select(d => d.ToString()));
         Assert.Empty(run.CompilerWarningsAndErrors.Select(d => d.ToString()));
         Assert.Equal(2, run.Diagnostics.Count(d => d.Id == "RDS0015")); // RPOPLPUSH and ZRANGEBYSCORE are deprecated
+    }
+
+    /// <summary>EVAL's numkeys: with no parameter of its own it is the length of the keys array; with one it is what the caller passed.</summary>
+    [SkippableFact]
+    public void ACountWithoutItsOwnParameter_IsSentAsTheLengthOfTheArrayAfterIt()
+    {
+        var written = RunCalls("""
+            object? Eval(string script, RedisKey[] keys, RedisValue[] args);
+            [RedisCommand("EVAL")] object? EvalCounted(string script, long numkeys, RedisKey[] keys, RedisValue[] args);
+            """, ":1\r\n", ("Eval", "c.Eval(\"return 1\", [\"k1\", \"k2\"], [\"a\"])"), ("EvalCounted", "c.EvalCounted(\"return 1\", 1, [\"k1\", \"k2\"], [\"a\"])"));
+        Assert.Equal(Command("EVAL", "return 1", "2", "k1", "k2", "a"), written["Eval"]);
+        Assert.Equal(Command("EVAL", "return 1", "1", "k1", "k2", "a"), written["EvalCounted"]);
+    }
+
+    /// <summary>XADD's &lt;* | id&gt;: a nullable parameter named after the id sends the id, or * when null.</summary>
+    [SkippableFact]
+    public void ATokenOrValueChoice_TakesANullableValue_AndNullSendsTheToken()
+    {
+        var written = RunCalls("""
+            string XAdd(RedisKey key, RedisValue? id, params (RedisValue Field, RedisValue Value)[] data);
+            """, "$3\r\n1-1\r\n", ("Auto", "c.XAdd(\"s\", null, (\"f\", \"v\"))"), ("Given", "c.XAdd(\"s\", \"5-1\", (\"f\", \"v\"))"));
+        Assert.Equal(Command("XADD", "s", "*", "f", "v"), written["Auto"]);
+        Assert.Equal(Command("XADD", "s", "5-1", "f", "v"), written["Given"]);
+    }
+
+    private static string Command(params string[] words) => $"*{words.Length}\r\n" + string.Concat(words.Select(w => $"${Encoding.UTF8.GetByteCount(w)}\r\n{w}\r\n"));
+
+    // Generates an interface of the given members against the repository spec, compiles and loads it, and
+    // runs each call against a scripted executor: what each call wrote.
+    private static Dictionary<string, string> RunCalls(string members, string reply, params (string Name, string Call)[] calls)
+    {
+        string source = $$"""
+            #pragma warning disable CS1591 // the scenario code is public so the test can call it
+            using Redis;
+            namespace Calls;
+            [RedisCommands]
+            public partial interface ICalls
+            {
+            {{members}}
+            }
+            public static class Run
+            {
+            {{string.Concat(calls.Select(c => $"    public static object? {c.Name}(IRespExecutor e) {{ var c = ICalls.Create(e); return {c.Call}; }}\n"))}}
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source, GeneratorHarness.Spec(Load()));
+        GeneratorHarness.AssertCleanCompile(run);
+        using var image = new MemoryStream();
+        var emit = run.Output.Emit(image);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        image.Position = 0;
+        var context = new AssemblyLoadContext("calls", isCollectible: true);
+        try
+        {
+            Type type = context.LoadFromStream(image).GetType("Calls.Run", throwOnError: true)!;
+            var written = new Dictionary<string, string>();
+            foreach (var (name, _) in calls)
+            {
+                var executor = new ScriptedExecutor().Reply(reply);
+                type.GetMethod(name)!.Invoke(null, [executor]);
+                written[name] = Assert.Single(executor.Written);
+            }
+            return written;
+        }
+        finally
+        {
+            context.Unload();
+        }
     }
 }

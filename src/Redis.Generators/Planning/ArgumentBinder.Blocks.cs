@@ -48,7 +48,10 @@ internal sealed partial class ArgumentBinder
                 string variable = Variable("v");
                 List<WriteNode>? conditional = TupleWrites(argument, components, type.Underlying, variable, parameter);
                 if (conditional is null) return false;
-                output.Add(new IfNode(new NotNullCondition(field, variable), WithToken(argument.Token, Sequence(conditional))));
+                // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
+                List<WriteNode> counted = TupleWrites(argument, components, type.Underlying, new DefaultedValue(field), parameter)!;
+                output.Add(new IfNode(new NotNullCondition(field, variable), WithToken(argument.Token, Sequence(conditional)),
+                    WithToken(argument.Token, Sequence(counted))));
                 Consume(parameter);
                 return true;
             }

@@ -26,6 +26,19 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (TokenOrValue(argument) is ({ } token, { } value)
+            && (NameMatches(parameter, value) ? parameter : NamedAfter(value)) is { Type.Shape: TypeShape.Nullable } named)
+        {
+            // A token or one value (XADD's * | id): a nullable parameter named after the value (it has a default,
+            // so it may come after the required ones) sends the token when null.
+            parameter = named;
+            var writer = ScalarWriters.For(value, parameter.Type.Underlying, _isAsync, out string reason);
+            if (writer is null) return NotAllowed(parameter, argument, reason);
+            string variable = Variable("v");
+            AddWithToken(output, argument.Token, new IfElseNode(new NotNullCondition(Field(parameter), variable), WithToken(value.Token, writer(variable)), new TokenNode(token.Token!)));
+            Consume(parameter);
+            return true;
+        }
         SpecArgument? alternative = argument.Arguments.FirstOrDefault(a => NameMatches(parameter, a));
         if (alternative is null)
         {
@@ -40,6 +53,15 @@ internal sealed partial class ArgumentBinder
         if (!BindRequired(alternative, path + "/" + alternative.Name, parameter, inner, later)) return false;
         AddWithToken(output, argument.Token, Sequence(inner));
         return true;
+    }
+
+    // The two alternatives of a choice between one pure token and one single value, or nulls.
+    internal static (SpecArgument? Token, SpecArgument? Value) TokenOrValue(SpecArgument choice)
+    {
+        if (choice.Multiple || choice.Arguments.Count != 2 || choice.Arguments.Count(a => a.Type == ArgumentType.PureToken) != 1) return (null, null);
+        SpecArgument token = choice.Arguments.First(a => a.Type == ArgumentType.PureToken);
+        SpecArgument value = choice.Arguments.First(a => a.Type != ArgumentType.PureToken);
+        return value.IsScalar && !value.Multiple ? (token, value) : (null, null);
     }
 
     private bool BindOptionalOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
@@ -142,7 +164,10 @@ internal sealed partial class ArgumentBinder
         }
         var tokens = new List<EnumToken>();
         var values = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < enumType.Names.Count; i++)
+        bool known = _enums?.Find(argument) is { } generated && KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name) == enumType.DisplayNotNull;
+        // The enum generated for this token set: its members send the tokens the table gives them (GeoUnit.Meters sends M).
+        if (known) tokens.AddRange(_enums!.Find(argument)!.Members.Select(m => new EnumToken(m.Name, m.Token)));
+        for (int i = 0; i < enumType.Names.Count && !known; i++)
         {
             string member = enumType.Names[i];
             // Aliases (two members with one value) get one switch arm: the first member's.

@@ -43,10 +43,13 @@ internal sealed partial class ArgumentBinder
     private readonly HashSet<string> _nullChecks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _requiredChoices = new(StringComparer.Ordinal);
     private readonly bool[] _bound;
+    private readonly EnumTable? _enums;
     private int _variables;
 
-    public ArgumentBinder(SpecCommand command, IReadOnlyList<ParameterDeclaration> parameters, bool isAsync, string methodName, Location? methodLocation, IEnumerable<string> pinned, List<DiagnosticInfo> diagnostics)
+    /// <param name="enums">The generated enums (Redis.Commands.*), whose members send the tokens the table gives them; null matches enum members to tokens by name only.</param>
+    public ArgumentBinder(SpecCommand command, IReadOnlyList<ParameterDeclaration> parameters, bool isAsync, string methodName, Location? methodLocation, IEnumerable<string> pinned, List<DiagnosticInfo> diagnostics, EnumTable? enums = null)
     {
+        _enums = enums;
         _command = command;
         _parameters = parameters;
         _isAsync = isAsync;
@@ -154,33 +157,74 @@ internal sealed partial class ArgumentBinder
     {
         for (int k = 0; k < arguments.Count; k++)
         {
-            SpecArgument argument = arguments[k];
-            string path = prefix + argument.Name;
-            var later = new Scope(arguments, k + 1, outer);
-            if (argument.Type == ArgumentType.PureToken && (!argument.Optional || IsPinned(path, argument)))
+            if (IsCount(arguments, k) && Current is { } first && Collection(first.Type) is not null)
             {
-                output.Add(new TokenNode(argument.Token!));
+                // A count (numkeys) given no parameter of its own, since the list's array comes next: written from the array's length.
+                if (!BindCounted(arguments, k, prefix, output, outer)) return false;
+                k++;
                 continue;
             }
-            ParameterDeclaration? parameter = Current;
-            if (!argument.Optional)
-            {
-                if (parameter is null)
-                {
-                    Mismatch(_methodLocation, $"the required argument '{argument.Name}' has no parameter (the arguments are {ArgumentSyntax.Describe(_command.Arguments)})");
-                    return false;
-                }
-                if (!BindRequired(argument, path, parameter, output, later)) return false;
-                continue;
-            }
-            ParameterDeclaration? named = NamedAfter(argument);
-            if (named is null)
-            {
-                if (parameter is null || later.Matches(parameter) || !FitsPositionally(argument, parameter)) continue;
-                named = parameter;
-            }
-            if (!BindOptional(argument, path, named, output, later)) return false;
+            if (!BindOne(arguments, k, prefix, output, outer)) return false;
         }
+        return true;
+    }
+
+    private bool BindOne(EquatableArray<SpecArgument> arguments, int k, string prefix, List<WriteNode> output, Scope? outer)
+    {
+        SpecArgument argument = arguments[k];
+        string path = prefix + argument.Name;
+        var later = new Scope(arguments, k + 1, outer);
+        if (argument.Type == ArgumentType.PureToken && (!argument.Optional || IsPinned(path, argument)))
+        {
+            output.Add(new TokenNode(argument.Token!));
+            return true;
+        }
+        ParameterDeclaration? parameter = Current;
+        if (!argument.Optional)
+        {
+            if (parameter is null)
+            {
+                Mismatch(_methodLocation, $"the required argument '{argument.Name}' has no parameter (the arguments are {ArgumentSyntax.Describe(_command.Arguments)})");
+                return false;
+            }
+            return BindRequired(argument, path, parameter, output, later);
+        }
+        ParameterDeclaration? named = NamedAfter(argument);
+        if (named is null)
+        {
+            if (parameter is null || later.Matches(parameter) || !FitsPositionally(argument, parameter)) return true;
+            named = parameter;
+        }
+        return BindOptional(argument, path, named, output, later);
+    }
+
+    // A required integer named num... (numkeys, nummembers) followed by a repeated scalar: the count of that list.
+    private static bool IsCount(EquatableArray<SpecArgument> arguments, int k)
+    {
+        SpecArgument argument = arguments[k];
+        if (argument.Type != ArgumentType.Integer || argument.Optional || argument.Multiple || k + 1 >= arguments.Count) return false;
+        SpecArgument next = arguments[k + 1];
+        return argument.Name.StartsWith("num", StringComparison.OrdinalIgnoreCase) && next.Multiple && next.IsScalar;
+    }
+
+    private bool BindCounted(EquatableArray<SpecArgument> arguments, int k, string prefix, List<WriteNode> output, Scope? outer)
+    {
+        SpecArgument count = arguments[k];
+        var before = (bool[])_bound.Clone();
+        var inner = new List<WriteNode>();
+        if (!BindOne(arguments, k + 1, prefix, inner, outer)) return false;
+        ParameterDeclaration? list = null;
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            if (_bound[i] && !before[i]) list = _parameters[i];
+        }
+        if (list is null || Collection(list.Type) is not { Kind: CollectionKind.Array })
+        {
+            Mismatch(list?.Location ?? _methodLocation, $"'{count.Name}' is sent as the length of '{arguments[k + 1].Name}', which then takes an array (or give '{count.Name}' a parameter of its own)");
+            return false;
+        }
+        AddWithToken(output, count.Token, new ValueNode(new LengthValue(Field(list), list.Type.MayBeNull), false, ValueConversion.Int64));
+        output.AddRange(inner);
         return true;
     }
 

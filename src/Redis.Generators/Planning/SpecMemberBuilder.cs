@@ -34,7 +34,7 @@ internal sealed partial class SpecMemberBuilder
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
     private int _variables;
 
-    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false);
+    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false, TypeDesc? Desc = null);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -122,6 +122,8 @@ internal sealed partial class SpecMemberBuilder
                 if (!_pinned.Contains(target) && !_forced.Contains(target)) _excluded.Add(target);
             }
         }
+        // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
+        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, false);
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
         return (Sequence(output), UsedRaw);
@@ -167,15 +169,8 @@ internal sealed partial class SpecMemberBuilder
             if (_excluded.Contains(argument)) continue;
             if (IsCount(arguments, k))
             {
-                // numkeys: written from the length of the list that follows; no parameter.
-                var inner = new List<WriteNode>();
-                Param? list = Argument(arguments[k + 1], arguments, inner, forceOptional);
-                if (list is null) throw new PlanningException($"the count '{argument.Name}' is followed by '{arguments[k + 1].Name}', which takes no parameter");
-                var length = new LengthValue(Field(list), list.Default != ParameterDefault.None);
-                AddWithToken(output, argument.Token, new ValueNode(length, false, ValueConversion.Int64));
-                output.AddRange(inner);
-                k++;
-                continue;
+                // numkeys is written from the length of the list that follows by ArgumentBinder alone (BindCounted).
+                throw new PlanningException($"the count '{argument.Name}' is written from the length of '{arguments[k + 1].Name}' by ArgumentBinder only, and the rest of {_command.Name} cannot be proposed to it yet");
             }
             Argument(argument, arguments, output, forceOptional);
         }
@@ -201,7 +196,7 @@ internal sealed partial class SpecMemberBuilder
                     output.Add(new TokenNode(argument.Token!));
                     return null;
                 }
-                Param p = Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true);
+                Param p = ProposeToken(argument, siblings);
                 string f = Field(p);
                 output.Add(new IfNode(new TrueCondition(f, false), new TokenNode(argument.Token!)));
                 return p;
@@ -218,10 +213,10 @@ internal sealed partial class SpecMemberBuilder
     private Param Scalar(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
     {
         string type = ScalarType(argument);
-        string doc = ArgumentDoc(argument);
+        Param proposed = ProposeScalar(argument, siblings, optional);
         if (argument.Multiple)
         {
-            Param list = Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
+            Param list = proposed;
             string item = Variable("item");
             WriteNode value = ValueOf(argument, item);
             WriteNode body = argument.MultipleToken && argument.Token is not null ? Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
@@ -231,11 +226,10 @@ internal sealed partial class SpecMemberBuilder
         }
         if (!optional)
         {
-            Param p = Add(argument, siblings, type, ParameterDefault.None, doc, optional: false);
-            AddWithToken(output, argument.Token, ValueOf(argument, Field(p)));
-            return p;
+            AddWithToken(output, argument.Token, ValueOf(argument, Field(proposed)));
+            return proposed;
         }
-        Param o = Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true);
+        Param o = proposed;
         string v = Variable("v");
         output.Add(new IfNode(new NotNullCondition(Field(o), v), WithToken(argument.Token, ValueOf(argument, v))));
         return o;
@@ -253,24 +247,10 @@ internal sealed partial class SpecMemberBuilder
         }
         var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
         if (alternatives.Count == 0) return null;
-        // A valued choice with a hand-written runtime type (SET's expiration → Expiration): one parameter
-        // whose default sends nothing, so two alternatives cannot be written together.
-        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is { } option)
+        // A valued choice with a hand-written runtime type (SET's expiration → Expiration) is written by ArgumentBinder alone (BindOption).
+        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is not null)
         {
-            string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentSyntax.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
-            Param p = Add(argument, siblings, option.Display, optional ? ParameterDefault.Default : ParameterDefault.None, doc, optional, name: option.ParameterName);
-            string f = Field(p);
-            if (argument.Token is not null && optional)
-            {
-                // The choice's own token (COMMAND LIST's FILTERBY) goes out only with an alternative.
-                output.Add(new IfNode(new HasArgumentsCondition(f), WithToken(argument.Token, new ArgumentsNode(f))));
-                return p;
-            }
-            AddWithToken(output, argument.Token, new ArgumentsNode(f));
-            if (optional) return p;
-            Param required = p with { RequiredChoice = true };
-            _required[_required.IndexOf(p)] = required;
-            return required;
+            throw new PlanningException($"the choice '{argument.Name}' takes an option type, written by ArgumentBinder only, and the rest of {_command.Name} cannot be proposed to it yet");
         }
         if (argument.Multiple)
         {
@@ -285,13 +265,8 @@ internal sealed partial class SpecMemberBuilder
         }
         if (EnumTable.IsTokenChoice(argument) && alternatives.Count == argument.Arguments.Count && _enums.Find(argument) is { } generated)
         {
-            _enumsUsed.Add(generated.Name);
             string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
-            string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
-            // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
-            // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
-            bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, StringComparison.OrdinalIgnoreCase));
-            Param p = Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional, name: meaningless ? generated.Name : null);
+            Param p = ProposeEnum(argument, siblings, optional, generated);
             var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
             if (!optional)
             {
@@ -308,8 +283,7 @@ internal sealed partial class SpecMemberBuilder
             && alternatives.FirstOrDefault(a => a.Type != ArgumentType.PureToken) is { } scalar && scalar.IsScalar && !scalar.Multiple)
         {
             SpecArgument token = alternatives.First(a => a.Type == ArgumentType.PureToken);
-            string type = ScalarType(scalar);
-            Param p = Add(scalar, argument.Arguments, type + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true);
+            Param p = ProposeTokenOrValue(argument, token, scalar);
             string v = Variable("v");
             var node = new IfElseNode(new NotNullCondition(Field(p), v), WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
             AddWithToken(output, argument.Token, node);
@@ -348,8 +322,7 @@ internal sealed partial class SpecMemberBuilder
         {
             if (!TupleAble(argument, allowOptional: false)) return Raw(argument, siblings, output, !optional);
             var (elementType, names) = TupleType(children);
-            Param list = Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
-                $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional);
+            Param list = ProposeBlockList(argument, siblings, optional, children);
             string item = Variable("item");
             var body = TupleWrites(children, item, names);
             if (argument.MultipleToken && argument.Token is not null) body.Insert(0, new TokenNode(argument.Token));
@@ -386,10 +359,8 @@ internal sealed partial class SpecMemberBuilder
             return null;
         }
         if (!TupleAble(argument, allowOptional: true)) return Raw(argument, siblings, output, required: false);
-        var (tupleType, elementNames) = TupleType(children);
-        bool single = elementNames.Count == 1;
-        Param p = Add(argument, siblings, tupleType + "?", ParameterDefault.Null,
-            $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true);
+        var (_, elementNames) = TupleType(children);
+        Param p = ProposeOptionalBlock(argument, siblings, children);
         string v = Variable("v");
         var writes = TupleWrites(children, v, elementNames);
         // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
@@ -522,13 +493,13 @@ internal sealed partial class SpecMemberBuilder
     // ---- helpers ----------------------------------------------------------------------------
 
     private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, ParameterDefault @default, string doc, bool optional,
-        bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null)
+        bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null, TypeDesc? desc = null)
     {
         name = name is null ? SpecNaming.Camel(BaseName(argument, siblings)) : char.ToLowerInvariant(name[0]) + name.Substring(1);
         if (plural && !name.EndsWith("s", StringComparison.Ordinal)) name += "s";
         string unique = name;
         for (int i = 2; !_names.Add(unique); i++) unique = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var p = new Param(DeclarationReader.Escape(unique), type, @default, doc, paramsCandidate, nullCheck);
+        var p = new Param(DeclarationReader.Escape(unique), type, @default, doc, paramsCandidate, nullCheck, Desc: desc);
         (optional ? _optional : _required).Add(p);
         return p;
     }

@@ -1,0 +1,231 @@
+using System.Collections.Generic;
+using System.Linq;
+using Redis.Generators.Model;
+using Redis.Generators.Spec;
+
+namespace Redis.Generators.Planning;
+
+// Spec-driven members as proposals: the builder proposes a signature (names, types, docs, defaults)
+// and ArgumentBinder plans it exactly as it plans a user's declaration. Shapes the binder does not
+// take yet still go through the builder's own planning (SpecMemberBuilder.cs).
+internal sealed partial class SpecMemberBuilder
+{
+    // The shapes proposed and bound so far: scalars (single or repeated, required or optional), pure tokens and counts of a list (numkeys).
+    private bool Proposable(EquatableArray<SpecArgument> arguments)
+    {
+        // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
+        if (_forced.Count > 0 || _excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e)))) return false;
+        return ProposableList(arguments);
+    }
+
+    private bool ProposableList(EquatableArray<SpecArgument> arguments)
+    {
+        for (int k = 0; k < arguments.Count; k++)
+        {
+            SpecArgument argument = arguments[k];
+            // A pinned block or choice (XPENDING's filters for XPendingMessages) is not pinned by the binder, which pins tokens only.
+            if (_pinned.Contains(argument) && argument.Type is ArgumentType.Block or ArgumentType.OneOf) return false;
+            if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
+            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
+        }
+        return true;
+    }
+
+    // The signature for the arguments, in spec order (required parameters first, optional ones named after their argument).
+    private void Propose(EquatableArray<SpecArgument> arguments)
+    {
+        for (int k = 0; k < arguments.Count; k++)
+        {
+            SpecArgument argument = arguments[k];
+            // Left out for this reply variant: no parameter, and the binder leaves out an optional argument with none.
+            if (_excluded.Contains(argument)) continue;
+            bool optional = argument.Optional && !_pinned.Contains(argument);
+            // A count (numkeys) has no parameter: the binder writes the length of the list's array.
+            if (IsCount(arguments, k)) continue;
+            if (argument.Type == ArgumentType.PureToken)
+            {
+                if (optional) ProposeToken(argument, arguments);
+                continue;
+            }
+            if (argument.Type == ArgumentType.Block)
+            {
+                if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
+                else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
+                else Propose(argument.Arguments);
+                continue;
+            }
+            if (argument.Type == ArgumentType.OneOf && IsTokenOrValue(argument) && !optional)
+            {
+                var (token, value) = ArgumentBinder.TokenOrValue(argument);
+                ProposeTokenOrValue(argument, token!, value!);
+                continue;
+            }
+            if (argument.Type == ArgumentType.OneOf && OptionTypes.ForChoice(argument) is { } option)
+            {
+                ProposeOption(argument, arguments, optional, option);
+                continue;
+            }
+            if (argument.Type == ArgumentType.OneOf)
+            {
+                ProposeEnum(argument, arguments, optional, _enums.Find(argument)!);
+                continue;
+            }
+            ProposeScalar(argument, arguments, optional);
+        }
+    }
+
+    // Blocks the binder writes as the builder did: a required block flattened (one parameter per part), and
+    // a repeated block (collection of tuples) of required values and tokens, or an optional one (nullable
+    // tuple of two or more parts) of values and tokens, required or not.
+    private bool ProposableBlock(SpecArgument block)
+    {
+        if (block.Arguments.Any(_pinned.Contains)) return false;
+        if (!block.Multiple && !block.Optional)
+        {
+            // Columns (XREAD's STREAMS key... id...) are still planned by the builder.
+            if (block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional)) return false;
+            return ProposableList(block.Arguments);
+        }
+        int components = 0;
+        foreach (SpecArgument child in block.Arguments)
+        {
+            // A repeated block's parts are required; an optional block's may be optional (bool, nullable value).
+            if (child.Multiple || (child.Optional && block.Multiple)) return false;
+            if (child.Type == ArgumentType.PureToken)
+            {
+                if (child.Optional) components++;
+                continue;
+            }
+            if (!child.IsScalar) return false;
+            components++;
+        }
+        return components is >= 1 and <= 7 && (block.Multiple || components >= 2);
+    }
+
+    private Param ProposeBlockList(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, List<SpecArgument> children)
+    {
+        var (elementType, names) = TupleType(children);
+        return Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
+            $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional,
+            desc: ArrayOf(TupleDesc(children, elementType, names), optional));
+    }
+
+    private Param ProposeOptionalBlock(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<SpecArgument> children)
+    {
+        var (tupleType, elementNames) = TupleType(children);
+        bool single = elementNames.Count == 1;
+        return Add(argument, siblings, tupleType + "?", ParameterDefault.Null,
+            $"{ArgumentDoc(argument)}{(single ? "" : " As " + string.Join(", ", elementNames) + ".")} null sends nothing.", optional: true,
+            desc: NullableOf(TupleDesc(children, tupleType, elementNames)));
+    }
+
+    // The tuple (or, with one part, the value) a block's required values make; only built for proposable blocks.
+    private static TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
+    {
+        var parts = children.Where(c => c.Type != ArgumentType.PureToken || c.Optional)
+            .Select(c => c.Type == ArgumentType.PureToken ? BoolType : c.Optional ? NullableOf(ScalarWriters.ProposedType(c)) : ScalarWriters.ProposedType(c)).ToList();
+        if (parts.Count != names.Count) return new TypeDesc(TypeShape.Other, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
+        if (parts.Count == 1) return parts[0];
+        return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, parts.ToEquatableArray(), names.ToEquatableArray());
+    }
+
+    // A required choice between a token and one value (XADD's * | id, XGROUP CREATE's id | $): a nullable value, null sends the token.
+    private bool IsTokenOrValue(SpecArgument argument)
+        => !argument.Optional && !_pinned.Contains(argument) && !argument.Arguments.Any(a => _pinned.Contains(a) || _excluded.Contains(a))
+            && ArgumentBinder.TokenOrValue(argument).Value is not null && !IsEnumChoice(argument) && !IsOptionChoice(argument);
+
+    private Param ProposeTokenOrValue(SpecArgument argument, SpecArgument token, SpecArgument scalar)
+    {
+        TypeDesc type = ScalarWriters.ProposedType(scalar);
+        return Add(scalar, argument.Arguments, type.Display + "?", ParameterDefault.Null, $"{ArgumentDoc(scalar)} null sends <c>{Xml(token.Token!)}</c>.", optional: true,
+            desc: NullableOf(type));
+    }
+
+    // A choice among tokens only, proposed as a generated enum (not a valued choice with a runtime option type).
+    private bool IsEnumChoice(SpecArgument argument)
+        => !argument.Multiple && OptionTypes.ForChoice(argument) is null && _enums.Find(argument) is not null;
+
+    // A valued choice with a hand-written runtime type (SET's expiration: Expiration). A required one with a
+    // token of its own is still planned by the builder (it writes the token unconditionally, the binder does not).
+    private bool IsOptionChoice(SpecArgument argument)
+        => !argument.Multiple && OptionTypes.ForChoice(argument) is not null && !_excluded.Overlaps(argument.Arguments)
+            && (argument.Optional || argument.Token is null) && !_pinned.Contains(argument) && !argument.Arguments.Any(_pinned.Contains);
+
+    private Param ProposeOption(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, OptionType option)
+    {
+        string doc = $"{ArgumentDoc(argument)} One of <c>{Xml(ArgumentSyntax.Describe(argument.Arguments))}</c> (see <see cref=\"{option.Display}\"/>){(optional ? "; <c>default</c> sends none" : "")}.";
+        var desc = new TypeDesc(TypeShape.Arguments, option.Display, option.Display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
+        return Add(argument, siblings, option.Display, optional ? ParameterDefault.Default : ParameterDefault.None, doc, optional, name: option.ParameterName, desc: desc);
+    }
+
+    private Param ProposeEnum(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, GeneratedEnum generated)
+    {
+        _enumsUsed.Add(generated.Name);
+        string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
+        // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
+        // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
+        bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, System.StringComparison.OrdinalIgnoreCase));
+        var desc = new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
+            generated.Members.Select(m => m.Name).ToEquatableArray(),
+            generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
+        return Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
+            name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
+    }
+
+    // The plan of the proposed signature, or null (the proposal forgotten) where the binder would not write what the builder writes.
+    private WriteNode? BindProposal(ReplyCase? variant)
+    {
+        Propose(_command.Arguments);
+        if (_required.Concat(_optional).Any(p => p.Name.StartsWith("@", System.StringComparison.Ordinal) && p.Desc?.Underlying.Shape == TypeShape.Enum))
+        {
+            // The builder names an escaped enum parameter with its '@' in ArgumentOutOfRangeException (XTRIM's @operator),
+            // the binder without it (as nameof does): kept with the builder until the output may change.
+            _required.Clear();
+            _optional.Clear();
+            _names.Clear();
+            _names.Add(CancellationTokenName);
+            _enumsUsed.Clear();
+            _variables = 0;
+            return null;
+        }
+        var ordered = _required.Concat(_optional).ToList();
+        var declared = ordered.Select(p => new ParameterDeclaration(Plain(p.Name), p.Name, p.Desc!, Microsoft.CodeAnalysis.RefKind.None, false, false, null)).ToList();
+        var diagnostics = new List<DiagnosticInfo>();
+        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, variant?.Present ?? Enumerable.Empty<string>(), diagnostics, _enums);
+        WriteNode plan = binder.Bind()
+            ?? throw new PlanningException("the proposed signature does not bind: " + string.Join("; ", diagnostics.Select(d => d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
+        // What the binder checks for null is what the member checks.
+        var checks = new HashSet<string>(binder.NullChecks, System.StringComparer.Ordinal);
+        var choices = new HashSet<string>(binder.RequiredChoices, System.StringComparer.Ordinal);
+        for (int i = 0; i < _required.Count; i++) _required[i] = _required[i] with { NullCheck = checks.Contains(_required[i].Name), RequiredChoice = choices.Contains(_required[i].Name) };
+        for (int i = 0; i < _optional.Count; i++) _optional[i] = _optional[i] with { NullCheck = checks.Contains(_optional[i].Name) };
+        return plan;
+    }
+
+    private Param ProposeToken(SpecArgument argument, EquatableArray<SpecArgument> siblings)
+        => Add(argument, siblings, "bool", ParameterDefault.False, $"Sends <c>{Xml(argument.Token!)}</c> when true.", optional: true, desc: BoolType);
+
+    private Param ProposeScalar(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional)
+    {
+        TypeDesc scalar = ScalarWriters.ProposedType(argument);
+        string type = scalar.Display;
+        string doc = ArgumentDoc(argument);
+        if (argument.Multiple)
+        {
+            return Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
+                plural: true, paramsCandidate: !optional, nullCheck: !optional, desc: ArrayOf(scalar, optional));
+        }
+        if (!optional) return Add(argument, siblings, type, ParameterDefault.None, doc, optional: false, desc: scalar);
+        return Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true, desc: NullableOf(scalar));
+    }
+
+    private static readonly TypeDesc BoolType = new(TypeShape.Boolean, "bool", "bool", Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
+
+    private static TypeDesc NullableOf(TypeDesc value)
+        => new(TypeShape.Nullable, value.Display + "?", value.Display, Nullability.Annotated, true, new EquatableArray<TypeDesc>(new[] { value }), EquatableArray<string>.Empty);
+
+    private static TypeDesc ArrayOf(TypeDesc element, bool nullable)
+        => new(TypeShape.Array, element.Display + "[]" + (nullable ? "?" : ""), element.Display + "[]", nullable ? Nullability.Annotated : Nullability.NotAnnotated, false,
+            new EquatableArray<TypeDesc>(new[] { element }), EquatableArray<string>.Empty);
+}
