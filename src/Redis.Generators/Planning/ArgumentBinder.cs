@@ -179,6 +179,13 @@ internal sealed partial class ArgumentBinder
             output.Add(new TokenNode(argument.Token!));
             return true;
         }
+        if (argument.Type == ArgumentType.OneOf && !argument.Multiple
+            && argument.Arguments.FirstOrDefault(a => a.Type == ArgumentType.PureToken && IsPinned(path + "/" + a.Name, a)) is { } pinned)
+        {
+            // A reply variant pins one token of the choice (ACL LOG's RESET): sent with no parameter.
+            AddWithToken(output, argument.Token, new TokenNode(pinned.Token!));
+            return true;
+        }
         ParameterDeclaration? parameter = Current;
         if (!argument.Optional)
         {

@@ -14,9 +14,27 @@ internal sealed partial class SpecMemberBuilder
     private bool Proposable(EquatableArray<SpecArgument> arguments)
     {
         // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
-        if (_forced.Count > 0 || _excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e)))) return false;
+        // A choice forced by a pinned token of its own (ACL LOG's RESET for AclLogReset) sends that token, with no parameter.
+        if (_forced.Any(f => !arguments.Any(a => ReferenceEquals(a, f)) || PinnedToken(f) is null)) return false;
+        // Left out: a top-level argument, or an alternative of a flat choice (ACL LOG's RESET for AclLog).
+        if (_excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e) || (IsFlatChoice(a) && a.Arguments.Any(x => ReferenceEquals(x, e)))))) return false;
         return ProposableList(arguments);
     }
+
+    // The pinned pure token among a choice's alternatives, or null.
+    private SpecArgument? PinnedToken(SpecArgument choice)
+        => choice.Type != ArgumentType.OneOf || choice.Multiple ? null
+            : choice.Arguments.FirstOrDefault(a => a.Type == ArgumentType.PureToken && _pinned.Contains(a) && !a.Arguments.Any());
+
+    // An optional choice of single values and tokens with no token of its own, proposed as one optional
+    // parameter per alternative (ACL LOG's count | RESET: long? count, bool reset). A choice of tokens only
+    // is an enum unless an alternative is left out for a reply variant.
+    private bool IsFlatChoice(SpecArgument argument)
+        => argument.Type == ArgumentType.OneOf && argument.Optional && !argument.Multiple && argument.Token is null
+            && !_pinned.Contains(argument) && !_forced.Contains(argument) && !argument.Arguments.Any(_pinned.Contains)
+            && OptionTypes.ForChoice(argument) is null
+            && argument.Arguments.All(a => a.Type == ArgumentType.PureToken || (a.IsScalar && !a.Multiple))
+            && (!IsEnumChoice(argument) || argument.Arguments.Any(_excluded.Contains));
 
     private bool ProposableList(EquatableArray<SpecArgument> arguments)
     {
@@ -26,7 +44,8 @@ internal sealed partial class SpecMemberBuilder
             // A pinned block or choice (XPENDING's filters for XPendingMessages) is not pinned by the binder, which pins tokens only.
             if (_pinned.Contains(argument) && argument.Type is ArgumentType.Block or ArgumentType.OneOf) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
-            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
+            if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && !IsFlatChoice(argument) && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
         }
         return true;
     }
@@ -52,6 +71,18 @@ internal sealed partial class SpecMemberBuilder
                 if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
                 else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
                 else Propose(argument.Arguments);
+                continue;
+            }
+            // The binder sends the pinned token itself.
+            if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && IsFlatChoice(argument))
+            {
+                foreach (SpecArgument alternative in argument.Arguments)
+                {
+                    if (_excluded.Contains(alternative)) continue;
+                    if (alternative.Type == ArgumentType.PureToken) ProposeToken(alternative, argument.Arguments);
+                    else ProposeScalar(alternative, argument.Arguments, optional: true);
+                }
                 continue;
             }
             if (argument.Type == ArgumentType.OneOf && IsTokenOrValue(argument) && !optional)
