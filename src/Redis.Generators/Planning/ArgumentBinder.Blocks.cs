@@ -83,6 +83,12 @@ internal sealed partial class ArgumentBinder
                 if (child.Optional) components.Add(child);
                 continue;
             }
+            // A choice of tokens takes an enum element.
+            if (child.Type == ArgumentType.OneOf && !child.Multiple && child.Arguments.Count > 0 && child.Arguments.All(a => a.Type == ArgumentType.PureToken))
+            {
+                components.Add(child);
+                continue;
+            }
             if (!child.IsScalar || child.Multiple) return null;
             components.Add(child);
         }
@@ -119,6 +125,24 @@ internal sealed partial class ArgumentBinder
                     return null;
                 }
                 writes.Add(new IfNode(new TrueCondition(expression, false), new TokenNode(child.Token!)));
+                continue;
+            }
+            if (child.Type == ArgumentType.OneOf)
+            {
+                if (EnumTokens(child, elementType.Underlying, parameter) is not { } tokens) return null;
+                if (elementType.Shape == TypeShape.Nullable && !child.Optional)
+                {
+                    NotAllowed(parameter, block, $"the tuple element for the required '{child.Name}' cannot be null");
+                    return null;
+                }
+                if (elementType.Shape == TypeShape.Nullable)
+                {
+                    string enumVariable = Variable("v");
+                    writes.Add(new IfNode(new NotNullCondition(expression, enumVariable),
+                        WithToken(child.Token, new EnumTokenNode(enumVariable, elementType.Underlying.Display, child.Name, tokens))));
+                    continue;
+                }
+                writes.Add(WithToken(child.Token, new EnumTokenNode(expression, elementType.Underlying.Display, child.Name, tokens)));
                 continue;
             }
             var writer = ScalarWriters.For(child, elementType.Underlying, _isAsync, out string reason);

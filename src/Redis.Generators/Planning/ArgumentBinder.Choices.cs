@@ -158,9 +158,32 @@ internal sealed partial class ArgumentBinder
     private bool BindEnum(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool optional)
     {
         TypeDesc enumType = parameter.Type.Underlying;
+        if (EnumTokens(argument, enumType, parameter) is not { } tokens) return false;
+        string field = Field(parameter);
+        if (parameter.Type.Shape == TypeShape.Nullable)
+        {
+            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable enum");
+            string variable = Variable("v");
+            output.Add(new IfNode(new NotNullCondition(field, variable),
+                WithToken(argument.Token, new EnumTokenNode(variable, enumType.Display, parameter.Name, tokens))));
+            return true;
+        }
+        AddWithToken(output, argument.Token, new EnumTokenNode(field, enumType.Display, parameter.Name, tokens));
+        return true;
+    }
+
+    // The token each member of the enum sends, or null (a diagnostic added) when the enum does not fit the choice.
+    private EquatableArray<EnumToken>? EnumTokens(SpecArgument argument, TypeDesc enumType, ParameterDeclaration parameter)
+    {
+        if (enumType.Shape != TypeShape.Enum)
+        {
+            NotAllowed(parameter, argument, $"a choice of tokens ({ArgumentSyntax.Describe(argument.Arguments)}) takes an enum named after them");
+            return null;
+        }
         if (!argument.Arguments.All(a => a.Type == ArgumentType.PureToken))
         {
-            return NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({ArgumentSyntax.Describe(argument.Arguments)})");
+            NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({ArgumentSyntax.Describe(argument.Arguments)})");
+            return null;
         }
         var tokens = new List<EnumToken>();
         var values = new HashSet<string>(StringComparer.Ordinal);
@@ -175,21 +198,16 @@ internal sealed partial class ArgumentBinder
             SpecArgument? match = argument.Arguments.FirstOrDefault(a => Squash(a.Token) == Squash(member) || Squash(a.Name) == Squash(member));
             if (match is null)
             {
-                return NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {ArgumentSyntax.Describe(argument.Arguments)}");
+                NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {ArgumentSyntax.Describe(argument.Arguments)}");
+                return null;
             }
             tokens.Add(new EnumToken(member, match.Token!));
         }
-        if (tokens.Count == 0) return NotAllowed(parameter, argument, "the enum has no members");
-        string field = Field(parameter);
-        if (parameter.Type.Shape == TypeShape.Nullable)
+        if (tokens.Count == 0)
         {
-            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable enum");
-            string variable = Variable("v");
-            output.Add(new IfNode(new NotNullCondition(field, variable),
-                WithToken(argument.Token, new EnumTokenNode(variable, enumType.Display, parameter.Name, tokens.ToEquatableArray()))));
-            return true;
+            NotAllowed(parameter, argument, "the enum has no members");
+            return null;
         }
-        AddWithToken(output, argument.Token, new EnumTokenNode(field, enumType.Display, parameter.Name, tokens.ToEquatableArray()));
-        return true;
+        return tokens.ToEquatableArray();
     }
 }

@@ -127,7 +127,8 @@ internal sealed partial class SpecMemberBuilder
                 if (child.Optional) components++;
                 continue;
             }
-            if (!child.IsScalar) return false;
+            // A choice of tokens is an enum element (BITCOUNT's BYTE | BIT: BitUnit?).
+            if (!child.IsScalar && !(child.Type == ArgumentType.OneOf && IsEnumChoice(child) && !_excluded.Contains(child))) return false;
             components++;
         }
         return components is >= 1 and <= 7 && (block.Multiple || components >= 2);
@@ -151,13 +152,24 @@ internal sealed partial class SpecMemberBuilder
     }
 
     // The tuple (or, with one part, the value) a block's required values make; only built for proposable blocks.
-    private static TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
+    private TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
     {
         var parts = children.Where(c => c.Type != ArgumentType.PureToken || c.Optional)
-            .Select(c => c.Type == ArgumentType.PureToken ? BoolType : c.Optional ? NullableOf(ScalarWriters.ProposedType(c)) : ScalarWriters.ProposedType(c)).ToList();
+            .Select(c => c.Type == ArgumentType.PureToken ? BoolType : c.Optional ? NullableOf(PartType(c)) : PartType(c)).ToList();
         if (parts.Count != names.Count) return new TypeDesc(TypeShape.Other, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
         if (parts.Count == 1) return parts[0];
         return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, parts.ToEquatableArray(), names.ToEquatableArray());
+    }
+
+    private TypeDesc PartType(SpecArgument part)
+        => part.Type == ArgumentType.OneOf && _enums.Find(part) is { } generated ? EnumDesc(generated) : ScalarWriters.ProposedType(part);
+
+    private static TypeDesc EnumDesc(GeneratedEnum generated)
+    {
+        string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        return new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
+            generated.Members.Select(m => m.Name).ToEquatableArray(),
+            generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
     }
 
     // A required choice between a token and one value (XADD's * | id, XGROUP CREATE's id | $): a nullable value, null sends the token.
@@ -197,9 +209,7 @@ internal sealed partial class SpecMemberBuilder
         // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
         // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
         bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, System.StringComparison.OrdinalIgnoreCase));
-        var desc = new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
-            generated.Members.Select(m => m.Name).ToEquatableArray(),
-            generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
+        TypeDesc desc = EnumDesc(generated);
         return Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
             name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
     }
