@@ -187,7 +187,8 @@ internal sealed partial class ArgumentBinder
             return true;
         }
         ParameterDeclaration? parameter = Current;
-        if (!argument.Optional)
+        // A block a reply variant pins, or pins a part of (HRANDFIELD's options, options/withvalues), is sent.
+        if (!argument.Optional || (argument.Type == ArgumentType.Block && !argument.Multiple && (IsPinned(path, argument) || PinnedWithin(path))))
         {
             if (parameter is null)
             {
@@ -234,6 +235,8 @@ internal sealed partial class ArgumentBinder
         output.AddRange(inner);
         return true;
     }
+
+    private bool PinnedWithin(string path) => _pinned.Any(p => p.StartsWith(path + "/", StringComparison.OrdinalIgnoreCase));
 
     private bool IsPinned(string path, SpecArgument argument)
         => _pinned.Count > 0 && (_pinned.Contains(path) || (argument.Token is not null && _pinned.Contains(path + "[" + argument.Token + "]")));

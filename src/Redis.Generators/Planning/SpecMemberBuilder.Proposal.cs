@@ -15,11 +15,21 @@ internal sealed partial class SpecMemberBuilder
     {
         // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
         // A choice forced by a pinned token of its own (ACL LOG's RESET for AclLogReset) sends that token, with no parameter.
-        if (_forced.Any(f => !arguments.Any(a => ReferenceEquals(a, f)) || PinnedToken(f) is null)) return false;
-        // Left out: a top-level argument, or an alternative of a flat choice (ACL LOG's RESET for AclLog).
-        if (_excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e) || (IsFlatChoice(a) && a.Arguments.Any(x => ReferenceEquals(x, e)))))) return false;
+        // A block forced by a pinned part (HRANDFIELD's WITHVALUES for HRandFieldWithValues) is sent, flattened.
+        if (_forced.Any(f => !arguments.Any(a => ReferenceEquals(a, f)) || (PinnedToken(f) is null && !(f.Type == ArgumentType.Block && !f.Multiple)))) return false;
+        // Left out: a top-level argument, an alternative of a flat choice (ACL LOG's RESET for AclLog), anything inside
+        // a left-out argument, or an optional part of a block sent flattened (HRANDFIELD's WITHVALUES for HRandFieldCount).
+        if (_excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e) || (IsFlatChoice(a) && a.Arguments.Any(x => ReferenceEquals(x, e)))
+            || (_excluded.Contains(a) && Within(a, e)) || (a.Type == ArgumentType.Block && Flattened(a) && e.Optional && a.Arguments.Any(x => ReferenceEquals(x, e)))))) return false;
         return ProposableList(arguments);
     }
+
+    private static bool Within(SpecArgument container, SpecArgument argument)
+        => container.Arguments.Any(a => ReferenceEquals(a, argument) || Within(a, argument));
+
+    // A block sent as one parameter per part: required, or pinned or forced by a reply variant.
+    private bool Flattened(SpecArgument block)
+        => !block.Multiple && (!block.Optional || _pinned.Contains(block) || _forced.Contains(block));
 
     // The pinned pure token among a choice's alternatives, or null.
     private SpecArgument? PinnedToken(SpecArgument choice)
@@ -42,7 +52,7 @@ internal sealed partial class SpecMemberBuilder
         {
             SpecArgument argument = arguments[k];
             // A pinned block or choice (XPENDING's filters for XPendingMessages) is not pinned by the binder, which pins tokens only.
-            if (_pinned.Contains(argument) && argument.Type is ArgumentType.Block or ArgumentType.OneOf) return false;
+            if (_pinned.Contains(argument) && (argument.Type == ArgumentType.OneOf || (argument.Type == ArgumentType.Block && argument.Multiple))) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
             if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
             if (argument.Type == ArgumentType.OneOf && !IsFlatChoice(argument) && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
@@ -58,7 +68,7 @@ internal sealed partial class SpecMemberBuilder
             SpecArgument argument = arguments[k];
             // Left out for this reply variant: no parameter, and the binder leaves out an optional argument with none.
             if (_excluded.Contains(argument)) continue;
-            bool optional = argument.Optional && !_pinned.Contains(argument);
+            bool optional = argument.Optional && !_pinned.Contains(argument) && !_forced.Contains(argument);
             // A count (numkeys) has no parameter: the binder writes the length of the list's array.
             if (IsCount(arguments, k)) continue;
             if (argument.Type == ArgumentType.PureToken)
@@ -110,13 +120,14 @@ internal sealed partial class SpecMemberBuilder
     // tuple of two or more parts) of values and tokens, required or not.
     private bool ProposableBlock(SpecArgument block)
     {
-        if (block.Arguments.Any(_pinned.Contains)) return false;
-        if (!block.Multiple && !block.Optional)
+        if (Flattened(block))
         {
+            if (block.Arguments.Any(c => _pinned.Contains(c) && c.Type != ArgumentType.PureToken)) return false;
             // Columns (XREAD's STREAMS key... id...) are still planned by the builder.
             if (block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional)) return false;
             return ProposableList(block.Arguments);
         }
+        if (block.Arguments.Any(_pinned.Contains)) return false;
         int components = 0;
         foreach (SpecArgument child in block.Arguments)
         {
