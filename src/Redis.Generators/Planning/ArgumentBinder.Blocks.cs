@@ -37,6 +37,25 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (!optional && SpecMemberBuilder.IsColumns(argument) && Collection(parameter.Type) is { Kind: CollectionKind.Array } columns
+            && columns.Element.Shape == TypeShape.Tuple && columns.Element.Args.Count == argument.Arguments.Count)
+        {
+            // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
+            TypeDesc row = columns.Element;
+            if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
+            for (int c = 0; c < argument.Arguments.Count; c++)
+            {
+                SpecArgument column = argument.Arguments[c];
+                var writer = ScalarWriters.For(column, row.Args[c].Underlying, _isAsync, out string reason);
+                if (writer is null || row.Args[c].Shape == TypeShape.Nullable) return NotAllowed(parameter, argument, $"the tuple element for '{column.Name}' cannot be sent: {reason}");
+                string name = c < row.Names.Count && row.Names[c] is { Length: > 0 } named ? Redis.Generators.Model.DeclarationReader.Escape(named) : $"Item{c + 1}";
+                string item = Variable("item");
+                output.Add(new RepeatNode(Field(parameter), CollectionKind.Array, false, row.Display, item, Variable("i"), writer(((ValueRef)item).Element(name)), 1, null));
+            }
+            if (!parameter.Type.MayBeNull) _nullChecks.Add(parameter.Name);
+            Consume(parameter);
+            return true;
+        }
         TypeDesc type = parameter.Type;
         if (type.Underlying.Shape == TypeShape.Tuple || (components?.Count == 1 && !optional && ScalarFits(components[0], type)))
         {

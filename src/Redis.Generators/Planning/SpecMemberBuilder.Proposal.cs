@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Redis.Generators.Model;
@@ -80,6 +81,7 @@ internal sealed partial class SpecMemberBuilder
             {
                 if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
                 else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
+                else if (IsColumns(argument)) ProposeColumns(argument, arguments);
                 else Propose(argument.Arguments);
                 continue;
             }
@@ -123,8 +125,7 @@ internal sealed partial class SpecMemberBuilder
         if (Flattened(block))
         {
             if (block.Arguments.Any(c => _pinned.Contains(c) && c.Type != ArgumentType.PureToken)) return false;
-            // Columns (XREAD's STREAMS key... id...) are still planned by the builder.
-            if (block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional)) return false;
+            if (IsColumns(block)) return !block.Arguments.Any(c => _pinned.Contains(c) || _excluded.Contains(c));
             return ProposableList(block.Arguments);
         }
         if (block.Arguments.Any(_pinned.Contains)) return false;
@@ -143,6 +144,26 @@ internal sealed partial class SpecMemberBuilder
             components++;
         }
         return components is >= 1 and <= 7 && (block.Multiple || components >= 2);
+    }
+
+    // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
+    internal static bool IsColumns(SpecArgument block)
+        => block.Type == ArgumentType.Block && !block.Multiple && block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional);
+
+    private Param ProposeColumns(SpecArgument argument, EquatableArray<SpecArgument> siblings)
+    {
+        var children = argument.Arguments.ToList();
+        var columnNames = new List<string>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SpecArgument c in children)
+        {
+            string n = ElementName(c, argument.Arguments), u = n;
+            for (int i = 2; !taken.Add(u); i++) u = n + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            columnNames.Add(u);
+        }
+        string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
+        return Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
+            optional: false, plural: true, paramsCandidate: true, nullCheck: true, desc: ArrayOf(TupleDesc(children, type, columnNames), nullable: false));
     }
 
     private Param ProposeBlockList(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, List<SpecArgument> children)
