@@ -80,6 +80,14 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (optional && !argument.Multiple && Collection(type) is { Kind: CollectionKind.Array } raw && raw.Element.Shape == TypeShape.RedisValue && raw.Element.Nullability != Nullability.Annotated)
+        {
+            // Too irregular for a tuple (HELLO's arguments): the block's words as they are sent, tokens included.
+            string item = Variable("item");
+            output.Add(new RepeatNode(Field(parameter), CollectionKind.Array, type.MayBeNull, raw.Element.Display, item, Variable("i"), new ValueNode(item, true), 1, null));
+            Consume(parameter);
+            return true;
+        }
         if (optional)
         {
             return NotAllowed(parameter, argument, $"an optional block is passed as one nullable tuple of its parts ({ArgumentSyntax.Describe(argument.Arguments)})");

@@ -80,6 +80,7 @@ internal sealed partial class SpecMemberBuilder
             if (argument.Type == ArgumentType.Block)
             {
                 if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
+                else if (optional && !TupleAble(argument, allowOptional: true)) ProposeRaw(argument, arguments);
                 else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
                 else if (IsColumns(argument)) ProposeColumns(argument, arguments);
                 else Propose(argument.Arguments);
@@ -129,6 +130,8 @@ internal sealed partial class SpecMemberBuilder
             return ProposableList(block.Arguments);
         }
         if (block.Arguments.Any(_pinned.Contains)) return false;
+        // An optional block too irregular for a tuple (HELLO's arguments, XINFO STREAM's FULL [COUNT count]) is passed as raw words.
+        if (!block.Multiple && !TupleAble(block, allowOptional: true)) return !block.Arguments.Any(c => _excluded.Contains(c) || _excluded.Any(e => Within(c, e)) || _pinned.Any(p => Within(c, p)));
         int components = 0;
         foreach (SpecArgument child in block.Arguments)
         {
@@ -165,6 +168,17 @@ internal sealed partial class SpecMemberBuilder
         return Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
             optional: false, plural: true, paramsCandidate: true, nullCheck: true, desc: ArrayOf(TupleDesc(children, type, columnNames), nullable: false));
     }
+
+    // An argument too irregular for a typed parameter: its words as RedisValue[]? (tokens included).
+    private Param ProposeRaw(SpecArgument argument, EquatableArray<SpecArgument> siblings)
+    {
+        UsedRaw = true;
+        string doc = $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
+        return Add(argument, siblings, Value + "[]?", ParameterDefault.Null, doc, optional: true, plural: true,
+            desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: true));
+    }
+
+    private static readonly SpecArgument RawWord = new("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
 
     private Param ProposeBlockList(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, List<SpecArgument> children)
     {

@@ -123,7 +123,8 @@ internal sealed partial class SpecMemberBuilder
             }
         }
         // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
-        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, false);
+        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, UsedRaw);
+        UsedRaw = false;
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
         return (Sequence(output), UsedRaw);
