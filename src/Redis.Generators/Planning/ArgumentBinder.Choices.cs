@@ -13,7 +13,7 @@ internal sealed partial class ArgumentBinder
 {
     private bool BindRequiredOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
     {
-        if (argument.Multiple) return NotAllowed(parameter, argument, "repeated choices are not supported yet");
+        if (argument.Multiple) return BindRawChoice(argument, parameter, output, required: true);
         if (parameter.Type.Underlying.Shape == TypeShape.Enum)
         {
             if (!BindEnum(argument, parameter, output, optional: false)) return false;
@@ -55,6 +55,21 @@ internal sealed partial class ArgumentBinder
         return true;
     }
 
+    // A repeated choice (BITFIELD's GET ... | SET ... | INCRBY ...) takes a RedisValue[] of its words as they are sent, tokens included.
+    private bool BindRawChoice(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool required)
+    {
+        if (Collection(parameter.Type) is not { Kind: CollectionKind.Array } raw || raw.Element.Shape != TypeShape.RedisValue || raw.Element.Nullability == Nullability.Annotated)
+        {
+            return NotAllowed(parameter, argument, "a repeated choice is passed as its words, tokens included, in a RedisValue[]");
+        }
+        bool mayBeNull = parameter.Type.MayBeNull;
+        if (required && !mayBeNull) _nullChecks.Add(parameter.Name);
+        string item = Variable("item");
+        output.Add(new RepeatNode(Field(parameter), CollectionKind.Array, mayBeNull, raw.Element.Display, item, Variable("i"), new ValueNode(item, true), 1, null));
+        Consume(parameter);
+        return true;
+    }
+
     // The two alternatives of a choice between one pure token and one single value, or nulls.
     internal static (SpecArgument? Token, SpecArgument? Value) TokenOrValue(SpecArgument choice)
     {
@@ -66,7 +81,7 @@ internal sealed partial class ArgumentBinder
 
     private bool BindOptionalOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
     {
-        if (argument.Multiple) return NotAllowed(parameter, argument, "repeated choices are not supported yet");
+        if (argument.Multiple) return BindRawChoice(argument, parameter, output, required: false);
         if (parameter.Type.Underlying.Shape == TypeShape.Enum)
         {
             if (!BindEnum(argument, parameter, output, optional: true)) return false;

@@ -56,6 +56,7 @@ internal sealed partial class SpecMemberBuilder
             if (_pinned.Contains(argument) && (argument.Type == ArgumentType.OneOf || (argument.Type == ArgumentType.Block && argument.Multiple))) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
             if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && IsRawChoice(argument)) continue;
             if (argument.Type == ArgumentType.OneOf && !IsFlatChoice(argument) && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
         }
         return true;
@@ -88,6 +89,11 @@ internal sealed partial class SpecMemberBuilder
             }
             // The binder sends the pinned token itself.
             if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && IsRawChoice(argument))
+            {
+                ProposeRaw(argument, arguments, required: !optional);
+                continue;
+            }
             if (argument.Type == ArgumentType.OneOf && IsFlatChoice(argument))
             {
                 foreach (SpecArgument alternative in argument.Arguments)
@@ -169,13 +175,18 @@ internal sealed partial class SpecMemberBuilder
             optional: false, plural: true, paramsCandidate: true, nullCheck: true, desc: ArrayOf(TupleDesc(children, type, columnNames), nullable: false));
     }
 
-    // An argument too irregular for a typed parameter: its words as RedisValue[]? (tokens included).
-    private Param ProposeRaw(SpecArgument argument, EquatableArray<SpecArgument> siblings)
+    // A repeated choice of blocks or with a token (BITFIELD's operations) is passed as raw words.
+    private bool IsRawChoice(SpecArgument argument)
+        => argument.Type == ArgumentType.OneOf && argument.Multiple && !(argument.Token is null && argument.Arguments.All(Simple))
+            && !_pinned.Contains(argument) && !_forced.Contains(argument) && !_excluded.Any(e => Within(argument, e)) && !_pinned.Any(p => Within(argument, p));
+
+    // An argument too irregular for a typed parameter: its words as RedisValue[] (tokens included).
+    private Param ProposeRaw(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool required = false)
     {
         UsedRaw = true;
         string doc = $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
-        return Add(argument, siblings, Value + "[]?", ParameterDefault.Null, doc, optional: true, plural: true,
-            desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: true));
+        return Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? ParameterDefault.None : ParameterDefault.Null, doc, optional: !required, plural: true,
+            paramsCandidate: required, nullCheck: required, desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: !required));
     }
 
     private static readonly SpecArgument RawWord = new("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
