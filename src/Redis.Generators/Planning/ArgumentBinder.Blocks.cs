@@ -37,6 +37,25 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (!optional && SpecMemberBuilder.IsColumns(argument) && Collection(parameter.Type) is { Kind: CollectionKind.Array } columns
+            && columns.Element.Shape == TypeShape.Tuple && columns.Element.Args.Count == argument.Arguments.Count)
+        {
+            // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
+            TypeDesc row = columns.Element;
+            if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
+            for (int c = 0; c < argument.Arguments.Count; c++)
+            {
+                SpecArgument column = argument.Arguments[c];
+                var writer = ScalarWriters.For(column, row.Args[c].Underlying, _isAsync, out string reason);
+                if (writer is null || row.Args[c].Shape == TypeShape.Nullable) return NotAllowed(parameter, argument, $"the tuple element for '{column.Name}' cannot be sent: {reason}");
+                string name = c < row.Names.Count && row.Names[c] is { Length: > 0 } named ? Redis.Generators.Model.DeclarationReader.Escape(named) : $"Item{c + 1}";
+                string item = Variable("item");
+                output.Add(new RepeatNode(Field(parameter), CollectionKind.Array, false, row.Display, item, Variable("i"), writer(((ValueRef)item).Element(name)), 1, null));
+            }
+            if (!parameter.Type.MayBeNull) _nullChecks.Add(parameter.Name);
+            Consume(parameter);
+            return true;
+        }
         TypeDesc type = parameter.Type;
         if (type.Underlying.Shape == TypeShape.Tuple || (components?.Count == 1 && !optional && ScalarFits(components[0], type)))
         {
@@ -61,6 +80,14 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
+        if (optional && !argument.Multiple && Collection(type) is { Kind: CollectionKind.Array } raw && raw.Element.Shape == TypeShape.RedisValue && raw.Element.Nullability != Nullability.Annotated)
+        {
+            // Too irregular for a tuple (HELLO's arguments): the block's words as they are sent, tokens included.
+            string item = Variable("item");
+            output.Add(new RepeatNode(Field(parameter), CollectionKind.Array, type.MayBeNull, raw.Element.Display, item, Variable("i"), new ValueNode(item, true), 1, null));
+            Consume(parameter);
+            return true;
+        }
         if (optional)
         {
             return NotAllowed(parameter, argument, $"an optional block is passed as one nullable tuple of its parts ({ArgumentSyntax.Describe(argument.Arguments)})");
@@ -81,6 +108,12 @@ internal sealed partial class ArgumentBinder
             if (child.Type == ArgumentType.PureToken)
             {
                 if (child.Optional) components.Add(child);
+                continue;
+            }
+            // A choice of tokens takes an enum element.
+            if (child.Type == ArgumentType.OneOf && !child.Multiple && child.Arguments.Count > 0 && child.Arguments.All(a => a.Type == ArgumentType.PureToken))
+            {
+                components.Add(child);
                 continue;
             }
             if (!child.IsScalar || child.Multiple) return null;
@@ -119,6 +152,24 @@ internal sealed partial class ArgumentBinder
                     return null;
                 }
                 writes.Add(new IfNode(new TrueCondition(expression, false), new TokenNode(child.Token!)));
+                continue;
+            }
+            if (child.Type == ArgumentType.OneOf)
+            {
+                if (EnumTokens(child, elementType.Underlying, parameter) is not { } tokens) return null;
+                if (elementType.Shape == TypeShape.Nullable && !child.Optional)
+                {
+                    NotAllowed(parameter, block, $"the tuple element for the required '{child.Name}' cannot be null");
+                    return null;
+                }
+                if (elementType.Shape == TypeShape.Nullable)
+                {
+                    string enumVariable = Variable("v");
+                    writes.Add(new IfNode(new NotNullCondition(expression, enumVariable),
+                        WithToken(child.Token, new EnumTokenNode(enumVariable, elementType.Underlying.Display, child.Name, tokens))));
+                    continue;
+                }
+                writes.Add(WithToken(child.Token, new EnumTokenNode(expression, elementType.Underlying.Display, child.Name, tokens)));
                 continue;
             }
             var writer = ScalarWriters.For(child, elementType.Underlying, _isAsync, out string reason);

@@ -13,7 +13,7 @@ internal sealed partial class ArgumentBinder
 {
     private bool BindRequiredOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
     {
-        if (argument.Multiple) return NotAllowed(parameter, argument, "repeated choices are not supported yet");
+        if (argument.Multiple) return BindRawChoice(argument, parameter, output, required: true);
         if (parameter.Type.Underlying.Shape == TypeShape.Enum)
         {
             if (!BindEnum(argument, parameter, output, optional: false)) return false;
@@ -55,6 +55,21 @@ internal sealed partial class ArgumentBinder
         return true;
     }
 
+    // A repeated choice (BITFIELD's GET ... | SET ... | INCRBY ...) takes a RedisValue[] of its words as they are sent, tokens included.
+    private bool BindRawChoice(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool required)
+    {
+        if (Collection(parameter.Type) is not { Kind: CollectionKind.Array } raw || raw.Element.Shape != TypeShape.RedisValue || raw.Element.Nullability == Nullability.Annotated)
+        {
+            return NotAllowed(parameter, argument, "a repeated choice is passed as its words, tokens included, in a RedisValue[]");
+        }
+        bool mayBeNull = parameter.Type.MayBeNull;
+        if (required && !mayBeNull) _nullChecks.Add(parameter.Name);
+        string item = Variable("item");
+        output.Add(new RepeatNode(Field(parameter), CollectionKind.Array, mayBeNull, raw.Element.Display, item, Variable("i"), new ValueNode(item, true), 1, null));
+        Consume(parameter);
+        return true;
+    }
+
     // The two alternatives of a choice between one pure token and one single value, or nulls.
     internal static (SpecArgument? Token, SpecArgument? Value) TokenOrValue(SpecArgument choice)
     {
@@ -66,7 +81,7 @@ internal sealed partial class ArgumentBinder
 
     private bool BindOptionalOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
     {
-        if (argument.Multiple) return NotAllowed(parameter, argument, "repeated choices are not supported yet");
+        if (argument.Multiple) return BindRawChoice(argument, parameter, output, required: false);
         if (parameter.Type.Underlying.Shape == TypeShape.Enum)
         {
             if (!BindEnum(argument, parameter, output, optional: true)) return false;
@@ -158,9 +173,32 @@ internal sealed partial class ArgumentBinder
     private bool BindEnum(SpecArgument argument, ParameterDeclaration parameter, List<WriteNode> output, bool optional)
     {
         TypeDesc enumType = parameter.Type.Underlying;
+        if (EnumTokens(argument, enumType, parameter) is not { } tokens) return false;
+        string field = Field(parameter);
+        if (parameter.Type.Shape == TypeShape.Nullable)
+        {
+            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable enum");
+            string variable = Variable("v");
+            output.Add(new IfNode(new NotNullCondition(field, variable),
+                WithToken(argument.Token, new EnumTokenNode(variable, enumType.Display, parameter.Name, tokens))));
+            return true;
+        }
+        AddWithToken(output, argument.Token, new EnumTokenNode(field, enumType.Display, parameter.Name, tokens));
+        return true;
+    }
+
+    // The token each member of the enum sends, or null (a diagnostic added) when the enum does not fit the choice.
+    private EquatableArray<EnumToken>? EnumTokens(SpecArgument argument, TypeDesc enumType, ParameterDeclaration parameter)
+    {
+        if (enumType.Shape != TypeShape.Enum)
+        {
+            NotAllowed(parameter, argument, $"a choice of tokens ({ArgumentSyntax.Describe(argument.Arguments)}) takes an enum named after them");
+            return null;
+        }
         if (!argument.Arguments.All(a => a.Type == ArgumentType.PureToken))
         {
-            return NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({ArgumentSyntax.Describe(argument.Arguments)})");
+            NotAllowed(parameter, argument, $"an enum can only choose among tokens, and {argument.Name} has alternatives with values ({ArgumentSyntax.Describe(argument.Arguments)})");
+            return null;
         }
         var tokens = new List<EnumToken>();
         var values = new HashSet<string>(StringComparer.Ordinal);
@@ -175,21 +213,16 @@ internal sealed partial class ArgumentBinder
             SpecArgument? match = argument.Arguments.FirstOrDefault(a => Squash(a.Token) == Squash(member) || Squash(a.Name) == Squash(member));
             if (match is null)
             {
-                return NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {ArgumentSyntax.Describe(argument.Arguments)}");
+                NotAllowed(parameter, argument, $"enum member '{member}' names none of the tokens {ArgumentSyntax.Describe(argument.Arguments)}");
+                return null;
             }
             tokens.Add(new EnumToken(member, match.Token!));
         }
-        if (tokens.Count == 0) return NotAllowed(parameter, argument, "the enum has no members");
-        string field = Field(parameter);
-        if (parameter.Type.Shape == TypeShape.Nullable)
+        if (tokens.Count == 0)
         {
-            if (!optional) return NotAllowed(parameter, argument, "a required argument cannot be null; use the non-nullable enum");
-            string variable = Variable("v");
-            output.Add(new IfNode(new NotNullCondition(field, variable),
-                WithToken(argument.Token, new EnumTokenNode(variable, enumType.Display, parameter.Name, tokens.ToEquatableArray()))));
-            return true;
+            NotAllowed(parameter, argument, "the enum has no members");
+            return null;
         }
-        AddWithToken(output, argument.Token, new EnumTokenNode(field, enumType.Display, parameter.Name, tokens.ToEquatableArray()));
-        return true;
+        return tokens.ToEquatableArray();
     }
 }

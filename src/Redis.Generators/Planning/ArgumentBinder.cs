@@ -179,8 +179,16 @@ internal sealed partial class ArgumentBinder
             output.Add(new TokenNode(argument.Token!));
             return true;
         }
+        if (argument.Type == ArgumentType.OneOf && !argument.Multiple
+            && argument.Arguments.FirstOrDefault(a => a.Type == ArgumentType.PureToken && IsPinned(path + "/" + a.Name, a)) is { } pinned)
+        {
+            // A reply variant pins one token of the choice (ACL LOG's RESET): sent with no parameter.
+            AddWithToken(output, argument.Token, new TokenNode(pinned.Token!));
+            return true;
+        }
         ParameterDeclaration? parameter = Current;
-        if (!argument.Optional)
+        // A block a reply variant pins, or pins a part of (HRANDFIELD's options, options/withvalues), is sent.
+        if (!argument.Optional || (argument.Type == ArgumentType.Block && !argument.Multiple && (IsPinned(path, argument) || PinnedWithin(path))))
         {
             if (parameter is null)
             {
@@ -227,6 +235,8 @@ internal sealed partial class ArgumentBinder
         output.AddRange(inner);
         return true;
     }
+
+    private bool PinnedWithin(string path) => _pinned.Any(p => p.StartsWith(path + "/", StringComparison.OrdinalIgnoreCase));
 
     private bool IsPinned(string path, SpecArgument argument)
         => _pinned.Count > 0 && (_pinned.Contains(path) || (argument.Token is not null && _pinned.Contains(path + "[" + argument.Token + "]")));

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Redis.Generators.Model;
@@ -14,9 +15,37 @@ internal sealed partial class SpecMemberBuilder
     private bool Proposable(EquatableArray<SpecArgument> arguments)
     {
         // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
-        if (_forced.Count > 0 || _excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e)))) return false;
+        // A choice forced by a pinned token of its own (ACL LOG's RESET for AclLogReset) sends that token, with no parameter.
+        // A block forced by a pinned part (HRANDFIELD's WITHVALUES for HRandFieldWithValues) is sent, flattened.
+        if (_forced.Any(f => !arguments.Any(a => ReferenceEquals(a, f)) || (PinnedToken(f) is null && !(f.Type == ArgumentType.Block && !f.Multiple)))) return false;
+        // Left out: a top-level argument, an alternative of a flat choice (ACL LOG's RESET for AclLog), anything inside
+        // a left-out argument, or an optional part of a block sent flattened (HRANDFIELD's WITHVALUES for HRandFieldCount).
+        if (_excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e) || (IsFlatChoice(a) && a.Arguments.Any(x => ReferenceEquals(x, e)))
+            || (_excluded.Contains(a) && Within(a, e)) || (a.Type == ArgumentType.Block && Flattened(a) && e.Optional && a.Arguments.Any(x => ReferenceEquals(x, e)))))) return false;
         return ProposableList(arguments);
     }
+
+    private static bool Within(SpecArgument container, SpecArgument argument)
+        => container.Arguments.Any(a => ReferenceEquals(a, argument) || Within(a, argument));
+
+    // A block sent as one parameter per part: required, or pinned or forced by a reply variant.
+    private bool Flattened(SpecArgument block)
+        => !block.Multiple && (!block.Optional || _pinned.Contains(block) || _forced.Contains(block));
+
+    // The pinned pure token among a choice's alternatives, or null.
+    private SpecArgument? PinnedToken(SpecArgument choice)
+        => choice.Type != ArgumentType.OneOf || choice.Multiple ? null
+            : choice.Arguments.FirstOrDefault(a => a.Type == ArgumentType.PureToken && _pinned.Contains(a) && !a.Arguments.Any());
+
+    // An optional choice of single values and tokens with no token of its own, proposed as one optional
+    // parameter per alternative (ACL LOG's count | RESET: long? count, bool reset). A choice of tokens only
+    // is an enum unless an alternative is left out for a reply variant.
+    private bool IsFlatChoice(SpecArgument argument)
+        => argument.Type == ArgumentType.OneOf && argument.Optional && !argument.Multiple && argument.Token is null
+            && !_pinned.Contains(argument) && !_forced.Contains(argument) && !argument.Arguments.Any(_pinned.Contains)
+            && OptionTypes.ForChoice(argument) is null
+            && argument.Arguments.All(a => a.Type == ArgumentType.PureToken || (a.IsScalar && !a.Multiple))
+            && (!IsEnumChoice(argument) || argument.Arguments.Any(_excluded.Contains));
 
     private bool ProposableList(EquatableArray<SpecArgument> arguments)
     {
@@ -24,9 +53,11 @@ internal sealed partial class SpecMemberBuilder
         {
             SpecArgument argument = arguments[k];
             // A pinned block or choice (XPENDING's filters for XPendingMessages) is not pinned by the binder, which pins tokens only.
-            if (_pinned.Contains(argument) && argument.Type is ArgumentType.Block or ArgumentType.OneOf) return false;
+            if (_pinned.Contains(argument) && (argument.Type == ArgumentType.OneOf || (argument.Type == ArgumentType.Block && argument.Multiple))) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
-            if (argument.Type == ArgumentType.OneOf && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
+            if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && IsRawChoice(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && !IsFlatChoice(argument) && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
         }
         return true;
     }
@@ -39,7 +70,7 @@ internal sealed partial class SpecMemberBuilder
             SpecArgument argument = arguments[k];
             // Left out for this reply variant: no parameter, and the binder leaves out an optional argument with none.
             if (_excluded.Contains(argument)) continue;
-            bool optional = argument.Optional && !_pinned.Contains(argument);
+            bool optional = argument.Optional && !_pinned.Contains(argument) && !_forced.Contains(argument);
             // A count (numkeys) has no parameter: the binder writes the length of the list's array.
             if (IsCount(arguments, k)) continue;
             if (argument.Type == ArgumentType.PureToken)
@@ -50,8 +81,27 @@ internal sealed partial class SpecMemberBuilder
             if (argument.Type == ArgumentType.Block)
             {
                 if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
+                else if (optional && !TupleAble(argument, allowOptional: true)) ProposeRaw(argument, arguments);
                 else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
+                else if (IsColumns(argument)) ProposeColumns(argument, arguments);
                 else Propose(argument.Arguments);
+                continue;
+            }
+            // The binder sends the pinned token itself.
+            if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && IsRawChoice(argument))
+            {
+                ProposeRaw(argument, arguments, required: !optional);
+                continue;
+            }
+            if (argument.Type == ArgumentType.OneOf && IsFlatChoice(argument))
+            {
+                foreach (SpecArgument alternative in argument.Arguments)
+                {
+                    if (_excluded.Contains(alternative)) continue;
+                    if (alternative.Type == ArgumentType.PureToken) ProposeToken(alternative, argument.Arguments);
+                    else ProposeScalar(alternative, argument.Arguments, optional: true);
+                }
                 continue;
             }
             if (argument.Type == ArgumentType.OneOf && IsTokenOrValue(argument) && !optional)
@@ -79,13 +129,15 @@ internal sealed partial class SpecMemberBuilder
     // tuple of two or more parts) of values and tokens, required or not.
     private bool ProposableBlock(SpecArgument block)
     {
-        if (block.Arguments.Any(_pinned.Contains)) return false;
-        if (!block.Multiple && !block.Optional)
+        if (Flattened(block))
         {
-            // Columns (XREAD's STREAMS key... id...) are still planned by the builder.
-            if (block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional)) return false;
+            if (block.Arguments.Any(c => _pinned.Contains(c) && c.Type != ArgumentType.PureToken)) return false;
+            if (IsColumns(block)) return !block.Arguments.Any(c => _pinned.Contains(c) || _excluded.Contains(c));
             return ProposableList(block.Arguments);
         }
+        if (block.Arguments.Any(_pinned.Contains)) return false;
+        // An optional block too irregular for a tuple (HELLO's arguments, XINFO STREAM's FULL [COUNT count]) is passed as raw words.
+        if (!block.Multiple && !TupleAble(block, allowOptional: true)) return !block.Arguments.Any(c => _excluded.Contains(c) || _excluded.Any(e => Within(c, e)) || _pinned.Any(p => Within(c, p)));
         int components = 0;
         foreach (SpecArgument child in block.Arguments)
         {
@@ -96,11 +148,48 @@ internal sealed partial class SpecMemberBuilder
                 if (child.Optional) components++;
                 continue;
             }
-            if (!child.IsScalar) return false;
+            // A choice of tokens is an enum element (BITCOUNT's BYTE | BIT: BitUnit?).
+            if (!child.IsScalar && !(child.Type == ArgumentType.OneOf && IsEnumChoice(child) && !_excluded.Contains(child))) return false;
             components++;
         }
         return components is >= 1 and <= 7 && (block.Multiple || components >= 2);
     }
+
+    // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
+    internal static bool IsColumns(SpecArgument block)
+        => block.Type == ArgumentType.Block && !block.Multiple && block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional);
+
+    private Param ProposeColumns(SpecArgument argument, EquatableArray<SpecArgument> siblings)
+    {
+        var children = argument.Arguments.ToList();
+        var columnNames = new List<string>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SpecArgument c in children)
+        {
+            string n = ElementName(c, argument.Arguments), u = n;
+            for (int i = 2; !taken.Add(u); i++) u = n + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            columnNames.Add(u);
+        }
+        string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
+        return Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
+            optional: false, plural: true, paramsCandidate: true, nullCheck: true, desc: ArrayOf(TupleDesc(children, type, columnNames), nullable: false));
+    }
+
+    // A repeated choice of blocks or with a token (BITFIELD's operations) is passed as raw words.
+    private bool IsRawChoice(SpecArgument argument)
+        => argument.Type == ArgumentType.OneOf && argument.Multiple && !(argument.Token is null && argument.Arguments.All(Simple))
+            && !_pinned.Contains(argument) && !_forced.Contains(argument) && !_excluded.Any(e => Within(argument, e)) && !_pinned.Any(p => Within(argument, p));
+
+    // An argument too irregular for a typed parameter: its words as RedisValue[] (tokens included).
+    private Param ProposeRaw(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool required = false)
+    {
+        UsedRaw = true;
+        string doc = $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
+        return Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? ParameterDefault.None : ParameterDefault.Null, doc, optional: !required, plural: true,
+            paramsCandidate: required, nullCheck: required, desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: !required));
+    }
+
+    private static readonly SpecArgument RawWord = new("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
 
     private Param ProposeBlockList(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, List<SpecArgument> children)
     {
@@ -120,13 +209,24 @@ internal sealed partial class SpecMemberBuilder
     }
 
     // The tuple (or, with one part, the value) a block's required values make; only built for proposable blocks.
-    private static TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
+    private TypeDesc TupleDesc(List<SpecArgument> children, string display, List<string> names)
     {
         var parts = children.Where(c => c.Type != ArgumentType.PureToken || c.Optional)
-            .Select(c => c.Type == ArgumentType.PureToken ? BoolType : c.Optional ? NullableOf(ScalarWriters.ProposedType(c)) : ScalarWriters.ProposedType(c)).ToList();
+            .Select(c => c.Type == ArgumentType.PureToken ? BoolType : c.Optional ? NullableOf(PartType(c)) : PartType(c)).ToList();
         if (parts.Count != names.Count) return new TypeDesc(TypeShape.Other, display, display, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty, EquatableArray<string>.Empty);
         if (parts.Count == 1) return parts[0];
         return new TypeDesc(TypeShape.Tuple, display, display, Nullability.NotAnnotated, true, parts.ToEquatableArray(), names.ToEquatableArray());
+    }
+
+    private TypeDesc PartType(SpecArgument part)
+        => part.Type == ArgumentType.OneOf && _enums.Find(part) is { } generated ? EnumDesc(generated) : ScalarWriters.ProposedType(part);
+
+    private static TypeDesc EnumDesc(GeneratedEnum generated)
+    {
+        string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        return new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
+            generated.Members.Select(m => m.Name).ToEquatableArray(),
+            generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
     }
 
     // A required choice between a token and one value (XADD's * | id, XGROUP CREATE's id | $): a nullable value, null sends the token.
@@ -166,9 +266,7 @@ internal sealed partial class SpecMemberBuilder
         // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
         // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).
         bool meaningless = argument.Name.IndexOf('_') >= 0 || argument.Arguments.Any(a => string.Equals(a.Name, argument.Name, System.StringComparison.OrdinalIgnoreCase));
-        var desc = new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
-            generated.Members.Select(m => m.Name).ToEquatableArray(),
-            generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
+        TypeDesc desc = EnumDesc(generated);
         return Add(argument, siblings, enumType + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
             name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
     }

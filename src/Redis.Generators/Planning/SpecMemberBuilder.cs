@@ -123,7 +123,8 @@ internal sealed partial class SpecMemberBuilder
             }
         }
         // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
-        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, false);
+        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, UsedRaw);
+        UsedRaw = false;
         var output = new List<WriteNode>();
         List(_command.Arguments, output, forceOptional: false);
         return (Sequence(output), UsedRaw);
@@ -212,18 +213,8 @@ internal sealed partial class SpecMemberBuilder
 
     private Param Scalar(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
     {
-        string type = ScalarType(argument);
+        if (argument.Multiple) throw new PlanningException($"the repeated '{argument.Name}' is planned by ArgumentBinder only");
         Param proposed = ProposeScalar(argument, siblings, optional);
-        if (argument.Multiple)
-        {
-            Param list = proposed;
-            string item = Variable("item");
-            WriteNode value = ValueOf(argument, item);
-            WriteNode body = argument.MultipleToken && argument.Token is not null ? Sequence(new List<WriteNode> { new TokenNode(argument.Token), value }) : value;
-            output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, type, item, Variable("i"), body,
-                argument.MultipleToken && argument.Token is not null ? 2 : 1, argument.MultipleToken ? null : argument.Token));
-            return list;
-        }
         if (!optional)
         {
             AddWithToken(output, argument.Token, ValueOf(argument, Field(proposed)));
@@ -254,14 +245,11 @@ internal sealed partial class SpecMemberBuilder
         }
         if (argument.Multiple)
         {
-            // Repeated choices (CLIENT KILL's filters): each simple alternative once, as an optional parameter; else raw words.
-            if (argument.Token is null && alternatives.All(Simple))
-            {
-                Param? last = null;
-                foreach (SpecArgument alternative in alternatives) last = Argument(alternative, argument.Arguments, output, forceOptional: true) ?? last;
-                return last;
-            }
-            return Raw(argument, siblings, output, !optional);
+            // Repeated choices (CLIENT KILL's filters): each simple alternative once, as an optional parameter (raw words are ArgumentBinder's).
+            if (argument.Token is not null || !alternatives.All(Simple)) throw new PlanningException($"the repeated choice '{argument.Name}' is planned by ArgumentBinder only");
+            Param? last = null;
+            foreach (SpecArgument alternative in alternatives) last = Argument(alternative, argument.Arguments, output, forceOptional: true) ?? last;
+            return last;
         }
         if (EnumTable.IsTokenChoice(argument) && alternatives.Count == argument.Arguments.Count && _enums.Find(argument) is { } generated)
         {
@@ -277,23 +265,7 @@ internal sealed partial class SpecMemberBuilder
             output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, new EnumTokenNode(v, enumType, p.Name, tokens))));
             return p;
         }
-        // A required choice between a token and one value (XADD's * | id): the value, or the token when null.
-        if (!optional && alternatives.Count == 2
-            && alternatives.Count(a => a.Type == ArgumentType.PureToken) == 1
-            && alternatives.FirstOrDefault(a => a.Type != ArgumentType.PureToken) is { } scalar && scalar.IsScalar && !scalar.Multiple)
-        {
-            SpecArgument token = alternatives.First(a => a.Type == ArgumentType.PureToken);
-            Param p = ProposeTokenOrValue(argument, token, scalar);
-            string v = Variable("v");
-            var node = new IfElseNode(new NotNullCondition(Field(p), v), WithToken(scalar.Token, ValueOf(scalar, v)), new TokenNode(token.Token!));
-            AddWithToken(output, argument.Token, node);
-            return p;
-        }
         // Values to choose from: one optional parameter per alternative (pass one when the choice is required).
-        if (argument.Token is not null && alternatives.Any(a => a.Multiple || a.Type == ArgumentType.Block && !TupleAble(a, allowOptional: true)))
-        {
-            return Raw(argument, siblings, output, !optional);
-        }
         Param? any = null;
         foreach (SpecArgument alternative in alternatives)
         {
@@ -315,59 +287,13 @@ internal sealed partial class SpecMemberBuilder
     private static bool Simple(SpecArgument argument)
         => argument.Type == ArgumentType.PureToken || (argument.IsScalar && !argument.Multiple) || (EnumTable.IsTokenChoice(argument) && !argument.Multiple);
 
+    // A required block (XTRIM's trim), or one a reply variant forces: one parameter per part. Other blocks are planned by ArgumentBinder only.
     private Param? Block(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
     {
-        var children = argument.Arguments.Where(c => !_excluded.Contains(c)).ToList();
-        if (argument.Multiple)
-        {
-            if (!TupleAble(argument, allowOptional: false)) return Raw(argument, siblings, output, !optional);
-            var (elementType, names) = TupleType(children);
-            Param list = ProposeBlockList(argument, siblings, optional, children);
-            string item = Variable("item");
-            var body = TupleWrites(children, item, names);
-            if (argument.MultipleToken && argument.Token is not null) body.Insert(0, new TokenNode(argument.Token));
-            output.Add(new RepeatNode(Field(list), CollectionKind.Array, optional, elementType, item, Variable("i"), Sequence(body), body.Count,
-                argument.MultipleToken ? null : argument.Token));
-            return list;
-        }
-        if (!optional)
-        {
-            // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
-            if (children.Count >= 2 && children.All(c => c.IsScalar && c.Multiple && !c.Optional))
-            {
-                var columnNames = new List<string>();
-                var taken = new HashSet<string>(StringComparer.Ordinal);
-                foreach (SpecArgument c in children)
-                {
-                    string n = ElementName(c, argument.Arguments), u = n;
-                    for (int i = 2; !taken.Add(u); i++) u = n + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    columnNames.Add(u);
-                }
-                string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
-                Param list = Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
-                    optional: false, plural: true, paramsCandidate: true, nullCheck: true);
-                if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
-                for (int i = 0; i < children.Count; i++)
-                {
-                    string item = Variable("item");
-                    output.Add(new RepeatNode(Field(list), CollectionKind.Array, false, type, item, Variable("i"), ValueOf(children[i], ((ValueRef)item).Element(columnNames[i])), 1, null));
-                }
-                return list;
-            }
-            if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
-            List(argument.Arguments, output, forceOptional: false);
-            return null;
-        }
-        if (!TupleAble(argument, allowOptional: true)) return Raw(argument, siblings, output, required: false);
-        var (_, elementNames) = TupleType(children);
-        Param p = ProposeOptionalBlock(argument, siblings, children);
-        string v = Variable("v");
-        var writes = TupleWrites(children, v, elementNames);
-        // The header count cannot see the pattern variable: it reads the same parts through GetValueOrDefault().
-        var counted = TupleWrites(children, new DefaultedValue(Field(p)), elementNames);
-        output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, Sequence(writes)),
-            WithToken(argument.Token, Sequence(counted))));
-        return p;
+        if (argument.Multiple || optional || SpecMemberBuilder.IsColumns(argument)) throw new PlanningException($"the block '{argument.Name}' is planned by ArgumentBinder only");
+        if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
+        List(argument.Arguments, output, forceOptional: false);
+        return null;
     }
 
     // A block whose children can be tuple elements: scalars, tokens and token choices (optional ones only when allowed).
@@ -421,52 +347,6 @@ internal sealed partial class SpecMemberBuilder
         string name = SpecNaming.Pascal(BaseName(child, siblings));
         if (name.Length == 0 || name.StartsWith("Item", StringComparison.Ordinal) || name is "Rest" or "ToString" or "GetHashCode" or "Equals" or "GetType" || char.IsDigit(name[0])) name = "Part" + name;
         return name;
-    }
-
-    private List<WriteNode> TupleWrites(List<SpecArgument> children, ValueRef source, List<string> names)
-    {
-        bool single = names.Count == 1;
-        var writes = new List<WriteNode>();
-        int index = 0;
-        foreach (SpecArgument child in children)
-        {
-            if (child.Type == ArgumentType.PureToken && !child.Optional)
-            {
-                writes.Add(new TokenNode(child.Token!));
-                continue;
-            }
-            ValueRef expression = single ? source : source.Element(names[index++]);
-            if (child.Type == ArgumentType.PureToken)
-            {
-                writes.Add(new IfNode(new TrueCondition(expression, false), new TokenNode(child.Token!)));
-                continue;
-            }
-            if (child.Type == ArgumentType.OneOf)
-            {
-                GeneratedEnum generated = _enums.Find(child) ?? throw new PlanningException($"the token choice '{child.Name}' has no enum");
-                _enumsUsed.Add(generated.Name);
-                var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
-                string enumType = EnumType(child);
-                if (child.Optional)
-                {
-                    string ev = Variable("v");
-                    writes.Add(new IfNode(new NotNullCondition(expression, ev), WithToken(child.Token, new EnumTokenNode(ev, enumType, child.Name, tokens))));
-                }
-                else
-                {
-                    writes.Add(WithToken(child.Token, new EnumTokenNode(expression, enumType, child.Name, tokens)));
-                }
-                continue;
-            }
-            if (child.Optional)
-            {
-                string v = Variable("v");
-                writes.Add(new IfNode(new NotNullCondition(expression, v), WithToken(child.Token, ValueOf(child, v))));
-                continue;
-            }
-            writes.Add(WithToken(child.Token, ValueOf(child, expression)));
-        }
-        return writes;
     }
 
     private string EnumType(SpecArgument argument)
