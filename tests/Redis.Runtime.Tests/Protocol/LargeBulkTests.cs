@@ -68,7 +68,7 @@ public class LargeBulkTests
         byte[] wire = [.. BulkWire(Payload), .. ":42\r\n"u8];
         for (int split = 1; split < wire.Length; split++)
         {
-            var stream = new ScriptedStream(wire, split);
+            var stream = new ScriptStream(wire, split);
             using Conn conn = Conn.FromStream(stream);
             byte[] value = ReadValue(conn, kind);
             if (!value.AsSpan().SequenceEqual(Payload)) Assert.Fail($"split at {split}: wrong payload");
@@ -85,7 +85,7 @@ public class LargeBulkTests
     public void LargeBulkArrivingOneByteAtATime_GivesThePayload(ResultKind kind)
     {
         byte[] wire = [.. BulkWire(Payload), .. "+OK\r\n"u8];
-        var stream = new ScriptedStream(wire) { MaxRead = 1 };
+        var stream = new ScriptStream(wire) { MaxRead = 1 };
         using Conn conn = Conn.FromStream(stream);
         Assert.True(ReadValue(conn, kind).AsSpan().SequenceEqual(Payload));
         Assert.True(C(conn).Set("k", "v"));
@@ -101,7 +101,7 @@ public class LargeBulkTests
         byte[] wire = BulkWire(Payload);
         foreach (int split in new[] { 1, 5, 9, 10, 11, 4096, 16 * 1024, 20000, wire.Length - 3, wire.Length - 2, wire.Length - 1 })
         {
-            await using Conn conn = Conn.FromStream(new ScriptedStream(wire, split));
+            await using Conn conn = Conn.FromStream(new ScriptStream(wire, split));
             byte[] value;
             switch (kind)
             {
@@ -138,7 +138,7 @@ public class LargeBulkTests
         byte[] wire = [.. Encoding.ASCII.GetBytes($"${Payload.Length}\r\n"), .. Payload, .. "XY:1\r\n"u8];
         foreach (int split in new[] { 3, 12, 20000, wire.Length - 6, wire.Length - 5 })
         {
-            using Conn conn = Conn.FromStream(new ScriptedStream(wire, split));
+            using Conn conn = Conn.FromStream(new ScriptStream(wire, split));
             Assert.Throws<RedisProtocolException>(() => ReadValue(conn, kind));
             Assert.IsType<RedisProtocolException>(conn.Err);
             Assert.Throws<RedisConnectionException>(() => conn.Do("PING"));
@@ -149,7 +149,7 @@ public class LargeBulkTests
     public void LargeBulkLongerThanMaxBulkLength_IsRefusedWhenItsHeaderArrives()
     {
         byte[] wire = BulkWire(Payload);
-        using Conn conn = Conn.FromStream(new ScriptedStream(wire, 20), new DialOptions { Limits = new RespLimits { MaxBulkLength = PayloadLength - 1 } });
+        using Conn conn = Conn.FromStream(new ScriptStream(wire, 20), new DialOptions { Limits = new RespLimits { MaxBulkLength = PayloadLength - 1 } });
         Assert.Throws<RedisProtocolException>(() => C(conn).GetLease("k"));
         Assert.IsType<RedisProtocolException>(conn.Err);
     }
@@ -158,7 +158,7 @@ public class LargeBulkTests
     public void LargeBulkInsideAnArray_IsReadThroughTheBuffer_AndDecodesWhole()
     {
         byte[] wire = [.. "*2\r\n"u8, .. BulkWire(Payload), .. ":5\r\n"u8];
-        using Conn conn = Conn.FromStream(new ScriptedStream(wire, 100));
+        using Conn conn = Conn.FromStream(new ScriptStream(wire, 100));
         var reply = (object?[])conn.Do("MGET", "k")!;
         Assert.True(((byte[])reply[0]!).AsSpan().SequenceEqual(Payload));
         Assert.Equal(5L, reply[1]);
@@ -167,7 +167,7 @@ public class LargeBulkTests
     [Fact]
     public void GetLease_OfAMissingKey_IsNull_AndAnEmptyValueIsAnEmptyLease()
     {
-        using Conn conn = Conn.FromStream(new ScriptedStream([.. "$-1\r\n$0\r\n\r\n"u8]));
+        using Conn conn = Conn.FromStream(new ScriptStream([.. "$-1\r\n$0\r\n\r\n"u8]));
         Assert.Null(C(conn).GetLease("missing"));
         using RedisLease empty = C(conn).GetLease("empty")!.Value;
         Assert.Equal(0, empty.Length);
@@ -176,7 +176,7 @@ public class LargeBulkTests
     [Fact]
     public void Lease_DisposedTwiceOrThroughACopy_ReturnsItsArrayOnce_AndNeverTouchesALaterLease()
     {
-        using Conn conn = Conn.FromStream(new ScriptedStream([.. BulkWire(Payload), .. BulkWire(Payload)]));
+        using Conn conn = Conn.FromStream(new ScriptStream([.. BulkWire(Payload), .. BulkWire(Payload)]));
         RedisLease first = C(conn).GetLease("k")!.Value;
         RedisLease copy = first;
         first.Dispose();
@@ -311,52 +311,6 @@ public class LargeBulkTests
             }
         })));
         Assert.Equal(1, server.Connections);
-    }
-
-    /// <summary>A connection's stream in memory: writes are dropped, reads return the script, split where asked.</summary>
-    private sealed class ScriptedStream(byte[] script, params int[] splits) : Stream
-    {
-        private int _position;
-
-        public int MaxRead { get; init; } = int.MaxValue;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position >= script.Length) return 0;
-            int limit = script.Length;
-            foreach (int split in splits)
-            {
-                if (split > _position)
-                {
-                    limit = Math.Min(limit, split);
-                    break;
-                }
-            }
-            int n = Math.Min(Math.Min(buffer.Length, limit - _position), MaxRead);
-            script.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Write(ReadOnlySpan<byte> buffer) { }
-
-        public override void Write(byte[] buffer, int offset, int count) { }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public override void Flush() { }
-
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>Answers every write (one command) with the same reply, in reads of at most 16 KB.</summary>
