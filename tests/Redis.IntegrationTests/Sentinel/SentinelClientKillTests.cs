@@ -56,7 +56,7 @@ public class SentinelClientKillTests(ITestOutputHelper output)
         while (zombie.Elapsed < TimeSpan.FromSeconds(25))
         {
             string marker = SentinelFixture.Key("after-switch");
-            await client.DoAsync("SET", marker, "x");
+            Assert.Equal("OK", Text(await client.DoAsync("SET", marker, "x")));
             Assert.Equal("x", Text(await SentinelClientKit.On(set, promoted, "GET", marker)));
             object? onOld;
             string stats;
