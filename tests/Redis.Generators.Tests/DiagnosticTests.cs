@@ -388,7 +388,7 @@ public class DiagnosticTests
     public void RDS0018_AnArgumentShapeThePlannerCannotType_IsAWarningNamingTheCommandAndTheReason_AndTheMemberStaysUntyped()
     {
         // FROB's optional MODE choice has one alternative that is itself a choice of two valued options:
-        // no rule types a token written before one of several conditional parts.
+        // no proposal types a choice inside a choice, and the diagnostic says which arguments it could not propose.
         const string spec = """
             {"format_version": 1, "commands": {"FROB": {"name": "FROB", "wire": ["FROB"], "summary": "Test command", "group": "generic",
               "arity": -2, "flags": ["write"], "docs": true,
@@ -408,7 +408,7 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         AssertAt(diagnostic, source, "RedisCommands(Commands = new[] { \"FROB\" })", 8, 2);
         Assert.StartsWith("The spec-driven member 'FRoB' could not get typed parameters for FROB: ", diagnostic.GetMessage());
-        Assert.Contains("the alternative 'inner' of 'mode' (MODE)", diagnostic.GetMessage());
+        Assert.Contains("no typed parameter can be proposed for the argument 'mode' ([MODE <<A a | B b>>])", diagnostic.GetMessage());
         Assert.DoesNotContain(run.Diagnostics, d => d.Id == "RDS0099");
         string generated = string.Concat(run.Result.GeneratedSources.Select(s => s.SourceText.ToString()));
         Assert.Contains("FRoB(params global::Redis.RedisValue[] args)", generated);

@@ -205,11 +205,53 @@ public class RealSpecTests(ITestOutputHelper output)
         Assert.Equal(Command("XADD", "s", "5-1", "f", "v"), written["Given"]);
     }
 
+    /// <summary>
+    /// CLIENT KILL's filters are a repeated choice of single values and a token choice: one optional parameter per
+    /// alternative (named after it, or typed with its generated enum), each sent at most once, several together.
+    /// </summary>
+    [SkippableFact]
+    public void ARepeatedChoice_GivenOneParameterPerAlternative_SendsEachGivenOneOnce_InSpecOrder()
+    {
+        var written = RunCalls("""
+            long ClientKill(long? id = null, Redis.Commands.ClientKillType? type = null, string? user = null, string? skipMe = null);
+            [RedisCommand("CLIENT KILL")] long KillByRole(Redis.Commands.ClientKillType clientKillType, string? laddr = null);
+            """, ":1\r\n",
+            ("Several", "c.ClientKill(id: 42, type: Redis.Commands.ClientKillType.PubSub, skipMe: \"no\")"),
+            ("ByUser", "c.ClientKill(user: \"app\")"),
+            ("None", "c.ClientKill()"),
+            ("ByRole", "c.KillByRole(Redis.Commands.ClientKillType.Replica, laddr: \"127.0.0.1:6379\")"));
+        Assert.Equal(Command("CLIENT", "KILL", "ID", "42", "TYPE", "PUBSUB", "SKIPME", "no"), written["Several"]);
+        Assert.Equal(Command("CLIENT", "KILL", "USER", "app"), written["ByUser"]);
+        // No filter: sent bare, and the server's syntax error reaches the caller.
+        Assert.Equal(Command("CLIENT", "KILL"), written["None"]);
+        Assert.Equal(Command("CLIENT", "KILL", "TYPE", "REPLICA", "LADDR", "127.0.0.1:6379"), written["ByRole"]);
+    }
+
+    /// <summary>An enum value that names no token is refused before anything is written, naming the parameter as nameof does (no '@').</summary>
+    [SkippableFact]
+    public void AnUndefinedEnumValue_ThrowsArgumentOutOfRange_NamingTheParameterWithoutItsEscape()
+    {
+        var results = Calls("""
+            long XTrim(RedisKey key, Redis.Commands.TrimStrategy strategy, RedisValue threshold, Redis.Commands.TrimPrecision? @operator = null);
+            """, ":0\r\n",
+            ("Unknown", "c.XTrim(\"s\", Redis.Commands.TrimStrategy.MaxLen, 10, (Redis.Commands.TrimPrecision)99)"),
+            ("Known", "c.XTrim(\"s\", Redis.Commands.TrimStrategy.MaxLen, 10, Redis.Commands.TrimPrecision.Approximate)"));
+        var error = Assert.IsType<ArgumentOutOfRangeException>(results["Unknown"].Error);
+        Assert.Equal("operator", error.ParamName);
+        Assert.Empty(results["Unknown"].Written);
+        Assert.Null(results["Known"].Error);
+        Assert.Equal(Command("XTRIM", "s", "MAXLEN", "~", "10"), Assert.Single(results["Known"].Written));
+    }
+
     private static string Command(params string[] words) => $"*{words.Length}\r\n" + string.Concat(words.Select(w => $"${Encoding.UTF8.GetByteCount(w)}\r\n{w}\r\n"));
 
     // Generates an interface of the given members against the repository spec, compiles and loads it, and
-    // runs each call against a scripted executor: what each call wrote.
+    // runs each call against a scripted executor: what each call wrote (exactly one command each).
     private static Dictionary<string, string> RunCalls(string members, string reply, params (string Name, string Call)[] calls)
+        => Calls(members, reply, calls).ToDictionary(c => c.Key, c => c.Value.Error is { } error ? throw error : Assert.Single(c.Value.Written));
+
+    // The same, keeping what each call wrote and what it threw.
+    private static Dictionary<string, (List<string> Written, Exception? Error)> Calls(string members, string reply, params (string Name, string Call)[] calls)
     {
         string source = $$"""
             #pragma warning disable CS1591 // the scenario code is public so the test can call it
@@ -235,14 +277,22 @@ public class RealSpecTests(ITestOutputHelper output)
         try
         {
             Type type = context.LoadFromStream(image).GetType("Calls.Run", throwOnError: true)!;
-            var written = new Dictionary<string, string>();
+            var results = new Dictionary<string, (List<string>, Exception?)>();
             foreach (var (name, _) in calls)
             {
                 var executor = new ScriptedExecutor().Reply(reply);
-                type.GetMethod(name)!.Invoke(null, [executor]);
-                written[name] = Assert.Single(executor.Written);
+                Exception? error = null;
+                try
+                {
+                    type.GetMethod(name)!.Invoke(null, [executor]);
+                }
+                catch (TargetInvocationException thrown)
+                {
+                    error = thrown.InnerException;
+                }
+                results[name] = (executor.Written, error);
             }
-            return written;
+            return results;
         }
         finally
         {

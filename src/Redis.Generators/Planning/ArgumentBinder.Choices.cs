@@ -13,8 +13,9 @@ internal sealed partial class ArgumentBinder
 {
     private bool BindRequiredOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
     {
-        if (argument.Multiple) return BindRawChoice(argument, parameter, output, required: true);
-        if (parameter.Type.Underlying.Shape == TypeShape.Enum)
+        if (argument.Multiple) return EachOnce(argument, parameter) ? BindAlternatives(argument, path, parameter, output, later) : BindRawChoice(argument, parameter, output, required: true);
+        // An enum for a choice with values stands for a token choice inside one alternative (CLIENT KILL's TYPE): found below.
+        if (parameter.Type.Underlying.Shape == TypeShape.Enum && (argument.Arguments.All(a => a.Type == ArgumentType.PureToken) || !argument.Arguments.Any(a => TypedAfter(parameter, a))))
         {
             if (!BindEnum(argument, parameter, output, optional: false)) return false;
             Consume(parameter);
@@ -39,7 +40,7 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
-        SpecArgument? alternative = argument.Arguments.FirstOrDefault(a => NameMatches(parameter, a));
+        SpecArgument? alternative = argument.Arguments.FirstOrDefault(a => Matches(parameter, a));
         if (alternative is null)
         {
             var fitting = argument.Arguments.Where(a => a.Type != ArgumentType.PureToken && FitsPositionally(a, parameter)).ToList();
@@ -79,9 +80,27 @@ internal sealed partial class ArgumentBinder
         return value.IsScalar && !value.Multiple ? (token, value) : (null, null);
     }
 
+    // An alternative a parameter stands for: named after it, or typed with the enum generated for it (or for a
+    // choice inside it), as a spec-driven member names a token choice after its role (clientKillType: ClientKillType).
+    private bool Matches(ParameterDeclaration parameter, SpecArgument alternative)
+        => NameMatches(parameter, alternative) || TypedAfter(parameter, alternative);
+
+    private bool TypedAfter(ParameterDeclaration parameter, SpecArgument argument)
+        => argument.Type == ArgumentType.OneOf && parameter.Type.Underlying.Shape == TypeShape.Enum
+            && ((_enums?.Find(argument) is { } generated && KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name) == parameter.Type.Underlying.DisplayNotNull)
+                || argument.Arguments.Any(a => TypedAfter(parameter, a)));
+
+    // A repeated choice without a token of its own whose alternatives are single values, tokens or token choices
+    // (CLIENT KILL's ID | TYPE | USER | ADDR | LADDR | SKIPME filters), given a parameter named after an alternative:
+    // each alternative at most once, as an optional parameter named after it; several may be passed together.
+    private bool EachOnce(SpecArgument argument, ParameterDeclaration parameter)
+        => argument.Token is null && Collection(parameter.Type) is null
+            && argument.Arguments.All(a => a.Type == ArgumentType.PureToken || (a.IsScalar && !a.Multiple) || (a.Type == ArgumentType.OneOf && !a.Multiple && a.Arguments.All(t => t.Type == ArgumentType.PureToken)))
+            && argument.Arguments.Any(a => Matches(parameter, a));
+
     private bool BindOptionalOneOf(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
     {
-        if (argument.Multiple) return BindRawChoice(argument, parameter, output, required: false);
+        if (argument.Multiple) return EachOnce(argument, parameter) ? BindAlternatives(argument, path, parameter, output, later) : BindRawChoice(argument, parameter, output, required: false);
         if (parameter.Type.Underlying.Shape == TypeShape.Enum)
         {
             if (!BindEnum(argument, parameter, output, optional: true)) return false;
@@ -94,13 +113,18 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
-        // One parameter per alternative, each named after it: bool nx, bool xx; long? ex, long? px, bool keepTtl.
+        return BindAlternatives(argument, path, parameter, output, later);
+    }
+
+    // One parameter per alternative, each named after it: bool nx, bool xx; long? ex, long? px, bool keepTtl.
+    private bool BindAlternatives(SpecArgument argument, string path, ParameterDeclaration parameter, List<WriteNode> output, Scope later)
+    {
         bool any = false;
         var inner = new List<WriteNode>();
         var flattened = new List<ParameterDeclaration>();
-        while (_parameters.FirstOrDefault(p => !IsBound(p) && argument.Arguments.Any(a => NameMatches(p, a))) is { } current)
+        while (_parameters.FirstOrDefault(p => !IsBound(p) && argument.Arguments.Any(a => Matches(p, a))) is { } current)
         {
-            SpecArgument alternative = argument.Arguments.First(a => NameMatches(current, a));
+            SpecArgument alternative = argument.Arguments.First(a => Matches(current, a));
             if (any && argument.Token is not null) break;
             var one = new List<WriteNode>();
             if (!BindOptional(alternative with { Optional = true }, path + "/" + alternative.Name, current, one, later)) return false;
@@ -108,7 +132,7 @@ internal sealed partial class ArgumentBinder
             flattened.Add(current);
             any = true;
         }
-        if (flattened.Count > 1 && OptionTypes.IsValuedChoice(argument))
+        if (flattened.Count > 1 && !argument.Multiple && OptionTypes.IsValuedChoice(argument))
         {
             // Still generated (it compiles and each alternative alone works), but nothing stops a caller from
             // passing two alternatives, which the server rejects: point at the one-parameter form.

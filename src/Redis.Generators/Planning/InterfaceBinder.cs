@@ -69,7 +69,7 @@ internal static class InterfaceBinder
                     method.Name, "another method with the same parameter types (they differ only in nullability, tuple names or return type); give them different names"));
                 continue;
             }
-            GeneratedMethod generated = MethodBinder.Bind(method, spec, names, diagnostics, out HelperSet methodHelpers);
+            GeneratedMethod generated = MethodBinder.Bind(method, spec, enumTable, names, diagnostics, out HelperSet methodHelpers);
             helpers = helpers.Union(methodHelpers);
             methods.Add(generated);
         }

@@ -9,7 +9,7 @@ namespace Redis.Generators.Planning;
 /// <summary>Binds one method: its command, its parameters and its return type.</summary>
 internal static class MethodBinder
 {
-    public static GeneratedMethod Bind(MethodDeclaration method, CommandSpec spec, NameAllocator names, List<DiagnosticInfo> diagnostics, out HelperSet helpers)
+    public static GeneratedMethod Bind(MethodDeclaration method, CommandSpec spec, EnumTable enums, NameAllocator names, List<DiagnosticInfo> diagnostics, out HelperSet helpers)
     {
         helpers = HelperSet.None;
         int before = diagnostics.Count;
@@ -134,7 +134,7 @@ internal static class MethodBinder
         if (command is not null && parametersOk)
         {
             IEnumerable<string> pinned = variant is null ? Enumerable.Empty<string>() : command.Reply!.Cases.First(c => c.Variant == variant).Present;
-            binder = new ArgumentBinder(command, arguments, isAsync, method.Name, location, pinned, diagnostics);
+            binder = new ArgumentBinder(command, arguments, isAsync, method.Name, location, pinned, diagnostics, enums);
             plan = binder.Bind();
         }
 

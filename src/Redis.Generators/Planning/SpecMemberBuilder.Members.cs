@@ -4,7 +4,6 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
-using static Redis.Generators.Planning.WriteSteps;
 
 namespace Redis.Generators.Planning;
 

@@ -7,20 +7,21 @@ using Redis.Generators.Spec;
 namespace Redis.Generators.Planning;
 
 // Spec-driven members as proposals: the builder proposes a signature (names, types, docs, defaults)
-// and ArgumentBinder plans it exactly as it plans a user's declaration. Shapes the binder does not
-// take yet still go through the builder's own planning (SpecMemberBuilder.cs).
+// and ArgumentBinder plans it exactly as it plans a user's declaration. There is no other planner:
+// a shape no proposal covers is a PlanningException (RDS0018) and the member takes raw words.
 internal sealed partial class SpecMemberBuilder
 {
-    // The shapes proposed and bound so far: scalars (single or repeated, required or optional), pure tokens and counts of a list (numkeys).
+    // Whether every argument has a proposal for this reply variant (its pinned and left-out arguments included).
     private bool Proposable(EquatableArray<SpecArgument> arguments)
     {
         // Reply variants that pin or leave out a top-level argument only (SET's GET, LPOP's count, ZRANGE's WITHSCORES).
         // A choice forced by a pinned token of its own (ACL LOG's RESET for AclLogReset) sends that token, with no parameter.
         // A block forced by a pinned part (HRANDFIELD's WITHVALUES for HRandFieldWithValues) is sent, flattened.
-        if (_forced.Any(f => !arguments.Any(a => ReferenceEquals(a, f)) || (PinnedToken(f) is null && !(f.Type == ArgumentType.Block && !f.Multiple)))) return false;
+        // A choice forced by a pinned value of its own (CLIENT KILL's ip:port for ClientKillOldFormat) takes that value, required.
+        if (_forced.Any(f => !arguments.Any(a => ReferenceEquals(a, f)) || (PinnedToken(f) is null && PinnedValue(f) is null && !(f.Type == ArgumentType.Block && !f.Multiple)))) return false;
         // Left out: a top-level argument, an alternative of a flat choice (ACL LOG's RESET for AclLog), anything inside
         // a left-out argument, or an optional part of a block sent flattened (HRANDFIELD's WITHVALUES for HRandFieldCount).
-        if (_excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e) || (IsFlatChoice(a) && a.Arguments.Any(x => ReferenceEquals(x, e)))
+        if (_excluded.Any(e => !arguments.Any(a => ReferenceEquals(a, e) || ((IsFlatChoice(a) || SoleAlternative(a) is not null) && a.Arguments.Any(x => ReferenceEquals(x, e)))
             || (_excluded.Contains(a) && Within(a, e)) || (a.Type == ArgumentType.Block && Flattened(a) && e.Optional && a.Arguments.Any(x => ReferenceEquals(x, e)))))) return false;
         return ProposableList(arguments);
     }
@@ -36,6 +37,24 @@ internal sealed partial class SpecMemberBuilder
     private SpecArgument? PinnedToken(SpecArgument choice)
         => choice.Type != ArgumentType.OneOf || choice.Multiple ? null
             : choice.Arguments.FirstOrDefault(a => a.Type == ArgumentType.PureToken && _pinned.Contains(a) && !a.Arguments.Any());
+
+    // The pinned single value among a forced choice's alternatives, or null.
+    private SpecArgument? PinnedValue(SpecArgument choice)
+        => choice.Type != ArgumentType.OneOf || choice.Multiple || !_forced.Contains(choice) ? null
+            : choice.Arguments.FirstOrDefault(a => a.IsScalar && !a.Multiple && _pinned.Contains(a));
+
+    // A required choice left with one alternative by a reply variant (CLIENT KILL's filter without the old ip:port
+    // form, kept for ClientKillOldFormat), when that one is a repeated choice of simple alternatives without a token:
+    // each of them once, as an optional parameter (clientId, clientKillType, username, addr, laddr, skipme).
+    private SpecArgument? SoleAlternative(SpecArgument choice)
+    {
+        if (choice.Type != ArgumentType.OneOf || choice.Multiple || choice.Optional || choice.Token is not null || _pinned.Contains(choice) || _forced.Contains(choice)) return null;
+        var left = choice.Arguments.Where(a => !_excluded.Contains(a)).ToList();
+        if (left.Count != 1 || left.Count == choice.Arguments.Count) return null;
+        SpecArgument sole = left[0];
+        return sole.Type == ArgumentType.OneOf && sole.Multiple && sole.Token is null && sole.Arguments.All(Simple)
+            && !_pinned.Any(p => Within(sole, p)) && !_excluded.Any(e => Within(sole, e)) ? sole : null;
+    }
 
     // An optional choice of single values and tokens with no token of its own, proposed as one optional
     // parameter per alternative (ACL LOG's count | RESET: long? count, bool reset). A choice of tokens only
@@ -56,6 +75,7 @@ internal sealed partial class SpecMemberBuilder
             if (_pinned.Contains(argument) && (argument.Type == ArgumentType.OneOf || (argument.Type == ArgumentType.Block && argument.Multiple))) return false;
             if (argument.Type == ArgumentType.Block && !ProposableBlock(argument)) return false;
             if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            if (argument.Type == ArgumentType.OneOf && SoleAlternative(argument) is not null) continue;
             if (argument.Type == ArgumentType.OneOf && IsRawChoice(argument)) continue;
             if (argument.Type == ArgumentType.OneOf && !IsFlatChoice(argument) && !IsEnumChoice(argument) && !IsOptionChoice(argument) && !IsTokenOrValue(argument)) return false;
         }
@@ -87,8 +107,22 @@ internal sealed partial class SpecMemberBuilder
                 else Propose(argument.Arguments);
                 continue;
             }
-            // The binder sends the pinned token itself.
-            if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument)) continue;
+            // The binder sends the pinned token itself; a pinned value takes a required parameter.
+            if (argument.Type == ArgumentType.OneOf && _forced.Contains(argument))
+            {
+                if (PinnedValue(argument) is { } value) ProposeScalar(value, argument.Arguments, optional: false);
+                continue;
+            }
+            if (argument.Type == ArgumentType.OneOf && SoleAlternative(argument) is { } sole)
+            {
+                foreach (SpecArgument alternative in sole.Arguments)
+                {
+                    if (alternative.Type == ArgumentType.PureToken) ProposeToken(alternative, sole.Arguments);
+                    else if (alternative.Type == ArgumentType.OneOf) ProposeEnum(alternative, sole.Arguments, optional: true, _enums.Find(alternative)!);
+                    else ProposeScalar(alternative, sole.Arguments, optional: true);
+                }
+                continue;
+            }
             if (argument.Type == ArgumentType.OneOf && IsRawChoice(argument))
             {
                 ProposeRaw(argument, arguments, required: !optional);
@@ -172,7 +206,7 @@ internal sealed partial class SpecMemberBuilder
         }
         string type = "(" + string.Join(", ", children.Select((c, i) => ScalarType(c) + " " + columnNames[i])) + ")";
         return Add(argument, siblings, type + "[]", ParameterDefault.None, $"{ArgumentDoc(argument)} Written column by column: {string.Join(", then ", children.Select(c => "every <c>" + Xml(c.Name) + "</c>"))}.",
-            optional: false, plural: true, paramsCandidate: true, nullCheck: true, desc: ArrayOf(TupleDesc(children, type, columnNames), nullable: false));
+            optional: false, plural: true, paramsCandidate: true, desc: ArrayOf(TupleDesc(children, type, columnNames), nullable: false));
     }
 
     // A repeated choice of blocks or with a token (BITFIELD's operations) is passed as raw words.
@@ -186,7 +220,7 @@ internal sealed partial class SpecMemberBuilder
         UsedRaw = true;
         string doc = $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
         return Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? ParameterDefault.None : ParameterDefault.Null, doc, optional: !required, plural: true,
-            paramsCandidate: required, nullCheck: required, desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: !required));
+            paramsCandidate: required, desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: !required));
     }
 
     private static readonly SpecArgument RawWord = new("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
@@ -195,7 +229,7 @@ internal sealed partial class SpecMemberBuilder
     {
         var (elementType, names) = TupleType(children);
         return Add(argument, siblings, elementType + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None,
-            $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional, nullCheck: !optional,
+            $"{ArgumentDoc(argument)} Each item is {string.Join(", ", names)}.", optional, plural: true, paramsCandidate: !optional,
             desc: ArrayOf(TupleDesc(children, elementType, names), optional));
     }
 
@@ -271,26 +305,19 @@ internal sealed partial class SpecMemberBuilder
             name: meaningless ? generated.Name : null, desc: optional ? NullableOf(desc) : desc);
     }
 
-    // The plan of the proposed signature, or null (the proposal forgotten) where the binder would not write what the builder writes.
-    private WriteNode? BindProposal(ReplyCase? variant)
+    // The plan of the proposed signature, bound by ArgumentBinder as a user's declaration is.
+    private WriteNode BindProposal(ReplyCase? variant)
     {
         Propose(_command.Arguments);
-        if (_required.Concat(_optional).Any(p => p.Name.StartsWith("@", System.StringComparison.Ordinal) && p.Desc?.Underlying.Shape == TypeShape.Enum))
-        {
-            // The builder names an escaped enum parameter with its '@' in ArgumentOutOfRangeException (XTRIM's @operator),
-            // the binder without it (as nameof does): kept with the builder until the output may change.
-            _required.Clear();
-            _optional.Clear();
-            _names.Clear();
-            _names.Add(CancellationTokenName);
-            _enumsUsed.Clear();
-            _variables = 0;
-            return null;
-        }
+        return Bind(_command, variant);
+    }
+
+    private WriteNode Bind(SpecCommand command, ReplyCase? variant)
+    {
         var ordered = _required.Concat(_optional).ToList();
         var declared = ordered.Select(p => new ParameterDeclaration(Plain(p.Name), p.Name, p.Desc!, Microsoft.CodeAnalysis.RefKind.None, false, false, null)).ToList();
         var diagnostics = new List<DiagnosticInfo>();
-        var binder = new ArgumentBinder(_command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, variant?.Present ?? Enumerable.Empty<string>(), diagnostics, _enums);
+        var binder = new ArgumentBinder(command, declared, isAsync: false, SpecNaming.MethodName(_command.Wire), null, variant?.Present ?? Enumerable.Empty<string>(), diagnostics, _enums);
         WriteNode plan = binder.Bind()
             ?? throw new PlanningException("the proposed signature does not bind: " + string.Join("; ", diagnostics.Select(d => d.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture))));
         // What the binder checks for null is what the member checks.
@@ -312,7 +339,7 @@ internal sealed partial class SpecMemberBuilder
         if (argument.Multiple)
         {
             return Add(argument, siblings, type + "[]" + (optional ? "?" : ""), optional ? ParameterDefault.Null : ParameterDefault.None, doc, optional,
-                plural: true, paramsCandidate: !optional, nullCheck: !optional, desc: ArrayOf(scalar, optional));
+                plural: true, paramsCandidate: !optional, desc: ArrayOf(scalar, optional));
         }
         if (!optional) return Add(argument, siblings, type, ParameterDefault.None, doc, optional: false, desc: scalar);
         return Add(argument, siblings, type + "?", ParameterDefault.Null, doc, optional: true, desc: NullableOf(scalar));

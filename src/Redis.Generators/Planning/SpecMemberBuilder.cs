@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using Redis.Generators.Model;
 using Redis.Generators.Spec;
-using static Redis.Generators.Planning.WriteSteps;
 
 namespace Redis.Generators.Planning;
 
@@ -32,9 +31,9 @@ internal sealed partial class SpecMemberBuilder
     private const string CancellationTokenName = "cancellationToken";
     private readonly HashSet<string> _names = new(StringComparer.Ordinal) { CancellationTokenName };
     private readonly HashSet<string> _enumsUsed = new(StringComparer.Ordinal);
-    private int _variables;
 
-    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck, bool RequiredChoice = false, TypeDesc? Desc = null);
+    // NullCheck and RequiredChoice are what ArgumentBinder decided for the proposal (BindProposal).
+    private sealed record Param(string Name, string Type, ParameterDefault Default, string Doc, bool ParamsCandidate, bool NullCheck = false, bool RequiredChoice = false, TypeDesc? Desc = null);
 
     private SpecMemberBuilder(SpecCommand command, EnumTable enums)
     {
@@ -123,20 +122,23 @@ internal sealed partial class SpecMemberBuilder
             }
         }
         // The one planner: the proposed signature goes through ArgumentBinder, as a user's declaration would.
-        if (Proposable(_command.Arguments) && BindProposal(variant) is { } bound) return (bound, UsedRaw);
-        UsedRaw = false;
-        var output = new List<WriteNode>();
-        List(_command.Arguments, output, forceOptional: false);
-        return (Sequence(output), UsedRaw);
+        if (!Proposable(_command.Arguments))
+        {
+            SpecArgument? blocking = _command.Arguments.FirstOrDefault(a => !ProposableList(new EquatableArray<SpecArgument>(new[] { a })));
+            throw new PlanningException(blocking is null
+                ? $"no signature can be proposed for {ArgumentSyntax.Describe(_command.Arguments)} with {variant?.Variant ?? "its reply"}'s arguments pinned or left out"
+                : $"no typed parameter can be proposed for the argument '{blocking.Name}' ({ArgumentSyntax.Describe(blocking)})");
+        }
+        return (BindProposal(variant), UsedRaw);
     }
 
+    // The whole command as raw words, bound by ArgumentBinder as a method of a command without documented arguments.
     private WriteNode RawCommand()
     {
         UsedRaw = true;
-        var raw = new SpecArgument("args", ArgumentType.String, "string", null, true, true, false, -1, null, null, null, null, EquatableArray<SpecArgument>.Empty);
-        var output = new List<WriteNode>();
-        Raw(raw, output, required: true, "The command's arguments, as sent.");
-        return Sequence(output);
+        Add(RawWord, EquatableArray<SpecArgument>.Empty, Value + "[]", ParameterDefault.None, "The command's arguments, as sent.", optional: false, plural: true,
+            paramsCandidate: true, desc: ArrayOf(ScalarWriters.ProposedType(RawWord), nullable: false));
+        return Bind(_command with { Docs = false }, variant: null);
     }
 
     // A when.present path: names joined by '/', a segment may carry [TOKEN]; a bare name is the first sibling of that name.
@@ -162,21 +164,6 @@ internal sealed partial class SpecMemberBuilder
         return chain.Count == 0 ? null : chain;
     }
 
-    private void List(EquatableArray<SpecArgument> arguments, List<WriteNode> output, bool forceOptional)
-    {
-        for (int k = 0; k < arguments.Count; k++)
-        {
-            SpecArgument argument = arguments[k];
-            if (_excluded.Contains(argument)) continue;
-            if (IsCount(arguments, k))
-            {
-                // numkeys is written from the length of the list that follows by ArgumentBinder alone (BindCounted).
-                throw new PlanningException($"the count '{argument.Name}' is written from the length of '{arguments[k + 1].Name}' by ArgumentBinder only, and the rest of {_command.Name} cannot be proposed to it yet");
-            }
-            Argument(argument, arguments, output, forceOptional);
-        }
-    }
-
     private bool IsCount(EquatableArray<SpecArgument> arguments, int k)
     {
         SpecArgument argument = arguments[k];
@@ -185,116 +172,8 @@ internal sealed partial class SpecMemberBuilder
         return argument.Name.StartsWith("num", StringComparison.OrdinalIgnoreCase) && next.Multiple && next.IsScalar && !_excluded.Contains(next);
     }
 
-    private Param? Argument(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool forceOptional)
-    {
-        bool optional = (argument.Optional || forceOptional) && !_pinned.Contains(argument) && !_forced.Contains(argument);
-        switch (argument.Type)
-        {
-            case ArgumentType.PureToken:
-            {
-                if (!optional)
-                {
-                    output.Add(new TokenNode(argument.Token!));
-                    return null;
-                }
-                Param p = ProposeToken(argument, siblings);
-                string f = Field(p);
-                output.Add(new IfNode(new TrueCondition(f, false), new TokenNode(argument.Token!)));
-                return p;
-            }
-            case ArgumentType.OneOf:
-                return OneOf(argument, siblings, output, optional);
-            case ArgumentType.Block:
-                return Block(argument, siblings, output, optional);
-            default:
-                return Scalar(argument, siblings, output, optional);
-        }
-    }
-
-    private Param Scalar(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
-    {
-        if (argument.Multiple) throw new PlanningException($"the repeated '{argument.Name}' is planned by ArgumentBinder only");
-        Param proposed = ProposeScalar(argument, siblings, optional);
-        if (!optional)
-        {
-            AddWithToken(output, argument.Token, ValueOf(argument, Field(proposed)));
-            return proposed;
-        }
-        Param o = proposed;
-        string v = Variable("v");
-        output.Add(new IfNode(new NotNullCondition(Field(o), v), WithToken(argument.Token, ValueOf(argument, v))));
-        return o;
-    }
-
-    private Param? OneOf(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
-    {
-        SpecArgument? chosen = argument.Arguments.FirstOrDefault(c => _pinned.Contains(c) || _forced.Contains(c));
-        if (chosen is not null)
-        {
-            var inner = new List<WriteNode>();
-            Param? p = Argument(chosen, argument.Arguments, inner, forceOptional: false);
-            AddWithToken(output, argument.Token, Sequence(inner));
-            return p;
-        }
-        var alternatives = argument.Arguments.Where(a => !_excluded.Contains(a)).ToList();
-        if (alternatives.Count == 0) return null;
-        // A valued choice with a hand-written runtime type (SET's expiration → Expiration) is written by ArgumentBinder alone (BindOption).
-        if (!argument.Multiple && alternatives.Count == argument.Arguments.Count && OptionTypes.ForChoice(argument) is not null)
-        {
-            throw new PlanningException($"the choice '{argument.Name}' takes an option type, written by ArgumentBinder only, and the rest of {_command.Name} cannot be proposed to it yet");
-        }
-        if (argument.Multiple)
-        {
-            // Repeated choices (CLIENT KILL's filters): each simple alternative once, as an optional parameter (raw words are ArgumentBinder's).
-            if (argument.Token is not null || !alternatives.All(Simple)) throw new PlanningException($"the repeated choice '{argument.Name}' is planned by ArgumentBinder only");
-            Param? last = null;
-            foreach (SpecArgument alternative in alternatives) last = Argument(alternative, argument.Arguments, output, forceOptional: true) ?? last;
-            return last;
-        }
-        if (EnumTable.IsTokenChoice(argument) && alternatives.Count == argument.Arguments.Count && _enums.Find(argument) is { } generated)
-        {
-            string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
-            Param p = ProposeEnum(argument, siblings, optional, generated);
-            var tokens = generated.Members.Select(m => new EnumToken(m.Name, m.Token)).ToEquatableArray();
-            if (!optional)
-            {
-                AddWithToken(output, argument.Token, new EnumTokenNode(Field(p), enumType, p.Name, tokens));
-                return p;
-            }
-            string v = Variable("v");
-            output.Add(new IfNode(new NotNullCondition(Field(p), v), WithToken(argument.Token, new EnumTokenNode(v, enumType, p.Name, tokens))));
-            return p;
-        }
-        // Values to choose from: one optional parameter per alternative (pass one when the choice is required).
-        Param? any = null;
-        foreach (SpecArgument alternative in alternatives)
-        {
-            var inner = new List<WriteNode>();
-            Param? p = Argument(alternative, argument.Arguments, inner, forceOptional: true);
-            any = p ?? any;
-            if (argument.Token is null)
-            {
-                output.AddRange(inner);
-                continue;
-            }
-            WriteNode node = Sequence(inner);
-            if (node is not IfNode conditional) throw new PlanningException($"the alternative '{alternative.Name}' of '{argument.Name}' ({argument.Token}) is written as more than one conditional part, so the choice's token cannot guard it");
-            output.Add(conditional with { Body = WithToken(argument.Token, conditional.Body), CountBody = conditional.CountBody is null ? null : WithToken(argument.Token, conditional.CountBody) });
-        }
-        return any;
-    }
-
     private static bool Simple(SpecArgument argument)
         => argument.Type == ArgumentType.PureToken || (argument.IsScalar && !argument.Multiple) || (EnumTable.IsTokenChoice(argument) && !argument.Multiple);
-
-    // A required block (XTRIM's trim), or one a reply variant forces: one parameter per part. Other blocks are planned by ArgumentBinder only.
-    private Param? Block(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool optional)
-    {
-        if (argument.Multiple || optional || SpecMemberBuilder.IsColumns(argument)) throw new PlanningException($"the block '{argument.Name}' is planned by ArgumentBinder only");
-        if (argument.Token is not null) output.Add(new TokenNode(argument.Token));
-        List(argument.Arguments, output, forceOptional: false);
-        return null;
-    }
 
     // A block whose children can be tuple elements: scalars, tokens and token choices (optional ones only when allowed).
     private bool TupleAble(SpecArgument block, bool allowOptional)
@@ -356,30 +235,16 @@ internal sealed partial class SpecMemberBuilder
         return KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
     }
 
-    // An argument too irregular for a typed parameter: its words as RedisValue[] (tokens included).
-    private Param Raw(SpecArgument argument, EquatableArray<SpecArgument> siblings, List<WriteNode> output, bool required, string? doc = null)
-    {
-        UsedRaw = true;
-        doc ??= $"{ArgumentDoc(argument)} Passed as raw words, tokens included: <c>{Xml(ArgumentSyntax.Describe(argument))}</c>.";
-        Param list = Add(argument, siblings, Value + "[]" + (required ? "" : "?"), required ? ParameterDefault.None : ParameterDefault.Null, doc, optional: !required, plural: true, paramsCandidate: required, nullCheck: required);
-        string item = Variable("item");
-        output.Add(new RepeatNode(Field(list), CollectionKind.Array, !required, Value, item, Variable("i"), new ValueNode(item, true), 1, null));
-        return list;
-    }
-
-    private void Raw(SpecArgument argument, List<WriteNode> output, bool required, string doc)
-        => Raw(argument, EquatableArray<SpecArgument>.Empty, output, required, doc);
-
     // ---- helpers ----------------------------------------------------------------------------
 
     private Param Add(SpecArgument argument, EquatableArray<SpecArgument> siblings, string type, ParameterDefault @default, string doc, bool optional,
-        bool plural = false, bool paramsCandidate = false, bool nullCheck = false, string? name = null, TypeDesc? desc = null)
+        bool plural = false, bool paramsCandidate = false, string? name = null, TypeDesc? desc = null)
     {
         name = name is null ? SpecNaming.Camel(BaseName(argument, siblings)) : char.ToLowerInvariant(name[0]) + name.Substring(1);
         if (plural && !name.EndsWith("s", StringComparison.Ordinal)) name += "s";
         string unique = name;
         for (int i = 2; !_names.Add(unique); i++) unique = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var p = new Param(DeclarationReader.Escape(unique), type, @default, doc, paramsCandidate, nullCheck, Desc: desc);
+        var p = new Param(DeclarationReader.Escape(unique), type, @default, doc, paramsCandidate, Desc: desc);
         (optional ? _optional : _required).Add(p);
         return p;
     }
@@ -395,14 +260,6 @@ internal sealed partial class SpecMemberBuilder
 
     private static string ScalarType(SpecArgument argument) => ScalarWriters.ProposedType(argument).Display;
 
-    // Written by the same rules as a user-declared parameter of the proposed type (ScalarWriters).
-    private static WriteNode ValueOf(SpecArgument argument, ValueRef expression)
-    {
-        var writer = ScalarWriters.For(argument, ScalarWriters.ProposedType(argument), isAsync: false, out string reason)
-            ?? throw new PlanningException($"the proposed type of '{argument.Name}' cannot be written: {reason}");
-        return writer(expression);
-    }
-
     private static string ArgumentDoc(SpecArgument argument)
     {
         string text = $"The <c>{Xml(argument.Name)}</c> argument" + (argument.Token is { Length: > 0 } token && argument.Type != ArgumentType.PureToken ? $" (<c>{Xml(token)}</c>)" : "") + ".";
@@ -417,8 +274,6 @@ internal sealed partial class SpecMemberBuilder
     private static string Field(Param p) => "_" + Plain(p.Name);
 
     private static string Plain(string identifier) => identifier.TrimStart('@');
-
-    private string Variable(string prefix) => prefix + _variables++.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Xml(string text) => DocText.Escape(text);
 
