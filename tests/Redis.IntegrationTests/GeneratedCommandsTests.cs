@@ -176,6 +176,9 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         Assert.NotNull(read);
         Assert.Equal(2, read[key].Length);
         Assert.Null(redis.XRead([(key, "$")], milliseconds: 10));
+        Assert.Equal(1, await redis.XTrimAsync(key, TrimStrategy.MaxLen, 1, TrimPrecision.Exact));
+        Assert.Equal(0, redis.XTrim(key, TrimStrategy.MaxLen, 1));
+        Assert.Equal(1, redis.XLen(key));
     }
 
     [Fact]
@@ -264,6 +267,35 @@ public class GeneratedCommandsTests(ServerFixture fixture)
         Assert.Equal(7L, await redis.EvalAsync("return 7"));
         Assert.Equal(0, redis.Publish(key + ":channel", "hello"));
         Assert.Equal(0, await redis.PublishAsync(key + ":channel", "hello"));
+    }
+
+    [SkippableFact]
+    [Trait("Server", "RedisOnly")]
+    public async Task ClientKill_FiltersPassedTogether_KillOnlyAConnectionMatchingAllOfThem()
+    {
+        DedicatedServer.RequireRealRedis(fixture.Server, "CLIENT KILL with filters");
+        using IConn admin = fixture.Dial();
+        IRedisCommands redis = admin.Commands();
+        using IConn victim = fixture.Dial();
+        long victimId = victim.Commands().ClientId();
+
+        // ID matches, TYPE does not: every filter must match, so nothing is killed.
+        Assert.Equal(0, redis.ClientKill(clientId: victimId, clientKillType: ClientKillType.PubSub));
+        Assert.Equal("PONG", S(victim.Commands().Ping()));
+        Assert.Equal(1, await redis.ClientKillAsync(clientId: victimId, clientKillType: ClientKillType.Normal, skipme: "yes"));
+        Assert.ThrowsAny<RedisConnectionException>(() => victim.Commands().Ping());
+        Assert.Equal("PONG", S(redis.Ping()));
+
+        // The old form: one ip:port, answered with OK.
+        using IConn old = fixture.Dial();
+        string info = S(old.Commands().ClientInfo());
+        string addr = info.Split(' ').Single(f => f.StartsWith("addr=", StringComparison.Ordinal))["addr=".Length..];
+        redis.ClientKillOldFormat(addr);
+        Assert.ThrowsAny<RedisConnectionException>(() => old.Commands().Ping());
+
+        // No filter at all: the server's syntax error reaches the caller, and the connection stays usable.
+        Assert.Throws<RedisServerException>(() => redis.ClientKill());
+        Assert.Equal("PONG", S(redis.Ping()));
     }
 
     [Fact]
