@@ -9,9 +9,14 @@ namespace Redis.Tests.Client;
 /// </summary>
 public class AsyncTimeoutReuseTests
 {
-    private static async ValueTask<string?> Slow(string reply)
+    // The slow replies wait for the test to let them go (or 30 s, so a broken timer fails the test rather than hanging it):
+    // no race between the timeout and a fixed delay, so the timeout can be long enough that a quick call on a loaded
+    // machine never reaches it.
+    private readonly SemaphoreSlim _release = new(0);
+
+    private async ValueTask<string?> Slow(string reply)
     {
-        await Task.Delay(1500);
+        await _release.WaitAsync(TimeSpan.FromSeconds(30));
         return ScriptedServer.Bulk(reply);
     }
 
@@ -19,7 +24,7 @@ public class AsyncTimeoutReuseTests
     public async Task SlowAsyncCall_AfterManyQuickCallsAndIdleTimerFirings_StillTimesOut_AndQuickCallsDoNot()
     {
         await using var server = ScriptedServer.Simple(c => c[0] == "ECHO" && c[1] == "slow" ? Slow("slow") : null);
-        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: new ClientOptions { CommandTimeout = TimeSpan.FromMilliseconds(200) });
+        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: new ClientOptions { CommandTimeout = TimeSpan.FromSeconds(1) });
         for (int round = 0; round < 3; round++)
         {
             // Many quick calls: the pooled operations' timers are left scheduled at old deadlines.
@@ -29,9 +34,10 @@ public class AsyncTimeoutReuseTests
                 Assert.Equal(mine, Encoding.UTF8.GetString((byte[])(await client.DoAsync("ECHO", mine))!));
                 Assert.Equal(mine, await client.ExecuteAsync<Redis.Tests.Shared.TestCommands.Echo, StringParser, string?>(new(mine), default));
             }
-            // The reply comes after 1500 ms, the timeout is 200 ms: only a working timer ends the wait with a timeout.
+            // The reply is held back until both calls ended: only a working timer ends the wait, with a timeout.
             await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.DoAsync("ECHO", "slow"));
             await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.ExecuteAsync<Redis.Tests.Shared.TestCommands.Echo, StringParser, string?>(new("slow"), default));
+            _release.Release(2);
             // Let the late replies arrive (they are dropped) and the leftover timers fire with nothing to do.
             for (int i = 0; i < 300 && client.Stats.Replies < client.Stats.Commands; i++) await Task.Delay(20);
         }
