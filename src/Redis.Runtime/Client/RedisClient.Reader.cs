@@ -29,14 +29,19 @@ public sealed partial class RedisClient
         }
     }
 
-    private void Start(ClientTransport transport)
+    private void Start(ClientTransport transport, string? dialed = null)
     {
+        bool moved;
         lock (_writeLock)
         {
             _transport = transport;
             _state = State.Connected;
             _generation = 1;
+            moved = dialed is not null && MovedSinceDialLocked(dialed);
         }
+        // As in Reconnect: a switch while the first connection was dialed found nothing to close. Closed now, it is
+        // replaced by the reader's reconnect, to the new master.
+        if (moved) transport.Abort(new RedisConnectionException($"The master of {Endpoint} moved while connecting to {dialed}; the connection was closed."));
         if (_logger is not null) ClientLog.Connected(_logger, Endpoint, 1);
         StartReader(transport);
     }
@@ -259,9 +264,11 @@ public sealed partial class RedisClient
         {
             ClientTransport? transport = null;
             Exception? error = null;
+            string? dialed = null;
             try
             {
-                transport = Open(_network, DialAddress(), ConnectOptions(), _lifetime.Token);
+                dialed = DialAddress();
+                transport = Open(_network, dialed, ConnectOptions(), _lifetime.Token);
             }
             catch (Exception ex)
             {
@@ -272,12 +279,22 @@ public sealed partial class RedisClient
             TimeSpan delay = TimeSpan.Zero;
             bool disposed;
             long generation = 0;
+            ClientTransport? moved = null;
             lock (_writeLock)
             {
-                attempt = _connectAttempt;
-                _connectAttempt = null;
                 disposed = _state == State.Disposed;
-                if (!disposed)
+                if (!disposed && transport is not null && MovedSinceDialLocked(dialed!))
+                {
+                    // The master moved while this connection was being dialed: the switch found no connection to close,
+                    // so this one, to the old master, must not be kept (callers keep waiting for the attempt).
+                    (moved, transport, attempt) = (transport, null, null);
+                }
+                else
+                {
+                    attempt = _connectAttempt;
+                    _connectAttempt = null;
+                }
+                if (!disposed && moved is null)
                 {
                     if (transport is not null)
                     {
@@ -296,6 +313,12 @@ public sealed partial class RedisClient
                         _nextAttemptTimestamp = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
                     }
                 }
+            }
+            if (moved is not null)
+            {
+                moved.Abort(new RedisConnectionException($"The master of {Endpoint} moved while connecting to {dialed}; the connection was closed."));
+                moved.ReleaseBuffers();
+                continue; // dial the new master at once
             }
             attempt?.TrySetResult();
             if (disposed)
@@ -318,6 +341,10 @@ public sealed partial class RedisClient
             }
         }
     }
+
+    // A Sentinel-backed client whose master moved (SwitchMaster, under the write lock) after dialed was chosen.
+    private bool MovedSinceDialLocked(string dialed)
+        => _sentinel is not null && !string.Equals(dialed, _address, StringComparison.OrdinalIgnoreCase);
 
     private TimeSpan Backoff(int failures)
     {

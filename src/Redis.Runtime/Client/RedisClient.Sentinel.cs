@@ -43,7 +43,7 @@ public sealed partial class RedisClient
             };
             client._pool = Track(client._pool, client._dialed);
             ClientTransport transport = Open("tcp", address, client.ConnectOptions(), CancellationToken.None);
-            client.Start(transport);
+            client.Start(transport, address);
             return client;
         }
         catch
@@ -80,9 +80,10 @@ public sealed partial class RedisClient
         {
             string address = _sentinel.MasterAddress(_dialOptions, wake.Token);
             // A switch during the query wins: the answer may predate it (the old master still confirms its role
-            // until Sentinel demotes it), and must not overwrite the address the switch named.
-            string current = Interlocked.CompareExchange(ref _address, address, known);
-            return ReferenceEquals(current, known) ? address : current;
+            // until Sentinel demotes it), and must not overwrite the address the switch named. A new address found
+            // here moves the dedicated connections too, as a switch does: setting only the address would leave the
+            // pool on the old master, and later switches to this address would see nothing to do.
+            return SwitchMaster(address, expected: known);
         }
         catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
         {
@@ -94,16 +95,18 @@ public sealed partial class RedisClient
         }
     }
 
-    // A sentinel named a master: when it is a new one, leave the old one now.
-    private void SwitchMaster(string address)
+    // A sentinel named a master: when it is a new one, leave the old one now. With expected, only when the master
+    // is still the one expected (a reconnect's query, which a switch during it wins). Returns the master now known.
+    private string SwitchMaster(string address, string? expected = null)
     {
-        if (string.Equals(address, Volatile.Read(ref _address), StringComparison.OrdinalIgnoreCase)) return;
         Pool replaced;
         DialedConnections? replacedConnections;
         ClientTransport? transport;
         lock (_writeLock)
         {
-            if (_disposed) return;
+            string current = _address;
+            if (_disposed || string.Equals(address, current, StringComparison.OrdinalIgnoreCase)) return current;
+            if (expected is not null && !string.Equals(current, expected, StringComparison.OrdinalIgnoreCase)) return current;
             Volatile.Write(ref _address, address);
             transport = _transport;
             replaced = _pool;
@@ -130,6 +133,7 @@ public sealed partial class RedisClient
         // Leased ones too: left alone, a blocked BLPOP or a subscriber would stay on the old master until
         // Sentinel demotes it (~10 s, or never while it is cut off) and miss what happens on the new one.
         replacedConnections?.CloseAll();
+        return address;
     }
 
     // Wraps a Sentinel-backed client's pool so the connections it dials are known, to be closed at a switch.

@@ -8,8 +8,8 @@ namespace Redis;
 /// says: each sentinel is tried in turn with a short timeout, the first that answers moves to the front,
 /// <c>SENTINEL get-master-addr-by-name</c> names the master, and <c>ROLE</c> on that address confirms it
 /// (retried with backoff while it is not a master yet: a restarted old master claims to be master for a
-/// while, so only an address a sentinel names is ever trusted). The sentinel list is refreshed from
-/// <c>SENTINEL sentinels</c>. Thread-safe; every call asks again (nothing is cached but the sentinel order).
+/// while, so only an address a sentinel names, and still names after its ROLE check, is ever trusted).
+/// The sentinel list is refreshed from <c>SENTINEL sentinels</c>. Thread-safe; every call asks again (nothing is cached but the sentinel order).
 /// </summary>
 /// <example>
 /// <code>
@@ -130,38 +130,57 @@ public sealed class Sentinel
     /// <summary>Describes the sentinel client; never includes credentials.</summary>
     public override string ToString() => $"Sentinel({MasterName} via {string.Join(",", Addresses)})";
 
+    // A sentinel's answer is only true when it is given, and ROLE cannot tell the master the sentinels chose from an old
+    // master restarted before Sentinel rewrote its config (a "zombie": it answers ROLE master until Sentinel demotes it).
+    // An answer asked before a failover completed, with the ROLE check run after the zombie came back, would confirm the
+    // zombie. So the address is trusted only when a sentinel still names it after its ROLE check; when the name changed
+    // meanwhile, the new one is checked at once.
     private async ValueTask<string> MasterAddressCore(bool async, DialOptions? dataOptions, CancellationToken cancellationToken)
     {
         DateTime deadline = DateTime.UtcNow + MasterConfirmTimeout;
         TimeSpan delay = TimeSpan.FromMilliseconds(50);
-        string? lastNamed = null;
         Exception? lastRoleError = null;
+        string master = await AskMasterAsync(async, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            string master = await AskAsync(async, "get-master-addr-by-name", ReadMasterAddress, cancellationToken).ConfigureAwait(false);
-            lastNamed = master;
+            bool confirmed = false;
             try
             {
-                if (await HasRoleAsync(async, master, "master", dataOptions, cancellationToken).ConfigureAwait(false)) return master;
+                confirmed = await HasRoleAsync(async, master, "master", dataOptions, cancellationToken).ConfigureAwait(false);
                 lastRoleError = null;
             }
             catch (RedisException ex)
             {
                 lastRoleError = ex;
             }
-            if (Logger is not null) Logger.LogInformation("Sentinel named {Master} for {Name}, but it does not confirm the master role yet.", master, MasterName);
+            if (confirmed)
+            {
+                string again = await AskMasterAsync(async, cancellationToken).ConfigureAwait(false);
+                if (string.Equals(again, master, StringComparison.OrdinalIgnoreCase)) return master;
+                if (Logger is not null) Logger.LogInformation("Sentinel named {Master} for {Name}, then {Again} after its role check; checking that one.", master, MasterName, again);
+                master = again;
+                if (DateTime.UtcNow < deadline) continue;
+            }
+            else if (Logger is not null)
+            {
+                Logger.LogInformation("Sentinel named {Master} for {Name}, but it does not confirm the master role yet.", master, MasterName);
+            }
             if (DateTime.UtcNow + delay > deadline)
             {
                 throw new RedisSentinelException(SentinelFailure.MasterNotConfirmed,
-                    $"The sentinels named {lastNamed} as master of '{MasterName}', but it did not confirm the master role within {MasterConfirmTimeout.TotalSeconds:0.#} s" +
+                    $"The sentinels named {master} as master of '{MasterName}', but it did not confirm the master role within {MasterConfirmTimeout.TotalSeconds:0.#} s" +
                     (lastRoleError is null ? "." : $": {lastRoleError.Message}"), lastRoleError);
             }
             if (async) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             else if (!cancellationToken.CanBeCanceled) Thread.Sleep(delay);
             else if (cancellationToken.WaitHandle.WaitOne(delay)) cancellationToken.ThrowIfCancellationRequested(); // a client's reconnect: stop when told
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            master = await AskMasterAsync(async, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private ValueTask<string> AskMasterAsync(bool async, CancellationToken cancellationToken)
+        => AskAsync(async, "get-master-addr-by-name", ReadMasterAddress, cancellationToken);
 
     private async ValueTask<IReadOnlyList<string>> ReplicaAddressesCore(bool async, CancellationToken cancellationToken)
         => await AskAsync(async, "replicas", ReadReplicas, cancellationToken).ConfigureAwait(false);

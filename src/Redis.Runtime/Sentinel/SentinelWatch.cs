@@ -17,6 +17,8 @@ internal sealed class SentinelWatch : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _checkRequested = new(0, 1);
+    private readonly Lock _reportLock = new();      // orders the reports of +switch-master and of checks
+    private long _switches;                         // +switch-master messages reported (guarded by _reportLock)
     private Task? _listener;
     private Task? _checker;
 
@@ -111,7 +113,11 @@ internal sealed class SentinelWatch : IAsyncDisposable
         if (parts.Length < 5 || !string.Equals(parts[0], _sentinel.MasterName, StringComparison.Ordinal)) return;
         string address = parts[3].Contains(':') ? $"[{parts[3]}]:{parts[4]}" : $"{parts[3]}:{parts[4]}";
         if (_logger is not null) _logger.LogInformation("Sentinel: +switch-master {Name} -> {Address}.", parts[0], address);
-        _onMaster(address);
+        lock (_reportLock)
+        {
+            _switches++;
+            _onMaster(address);
+        }
     }
 
     private async Task CheckLoopAsync()
@@ -122,8 +128,16 @@ internal sealed class SentinelWatch : IAsyncDisposable
             try
             {
                 await _checkRequested.WaitAsync(_sentinel.CheckInterval, stop).ConfigureAwait(false);
+                long switches;
+                lock (_reportLock) switches = _switches;
                 string master = await _sentinel.MasterAddressAsync(_dataOptions, stop).ConfigureAwait(false);
-                _onMaster(master);
+                lock (_reportLock)
+                {
+                    // A +switch-master that came while this check ran is newer than the check's answer, which must not
+                    // undo it (the next check confirms the switch).
+                    if (_switches == switches) _onMaster(master);
+                    else if (_logger is not null) _logger.LogDebug("Sentinel check of '{Name}' named {Address}, but a +switch-master came meanwhile; it wins.", _sentinel.MasterName, master);
+                }
             }
             catch (OperationCanceledException)
             {

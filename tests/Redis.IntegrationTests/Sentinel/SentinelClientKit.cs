@@ -201,27 +201,46 @@ internal sealed class Writers
 }
 
 /// <summary>
-/// A fake sentinel on 127.0.0.1: answers <c>SENTINEL get-master-addr-by-name</c> with a fixed address (whatever the node
-/// there is), <c>SENTINEL sentinels</c> with an empty list, and anything else with an error. For the "master not
-/// confirmed" cases, which real sentinels only produce in short windows.
+/// A fake sentinel on 127.0.0.1: answers <c>SENTINEL get-master-addr-by-name</c> with the addresses it was given, one per
+/// question and then the last one again (whatever the nodes there are), <c>SENTINEL sentinels</c> with an empty list, and
+/// anything else with an error. For the "master not confirmed" cases and the answers that change between two questions,
+/// which real sentinels only produce in short windows.
 /// </summary>
 internal sealed class FakeSentinel : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly string _host;
-    private readonly int _port;
+    private readonly Queue<string> _answers;
+    private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accept;
 
-    public FakeSentinel(string masterAddress)
+    public FakeSentinel(params string[] masterAddresses)
     {
-        int colon = masterAddress.LastIndexOf(':');
-        (_host, _port) = (masterAddress[..colon], int.Parse(masterAddress[(colon + 1)..], CultureInfo.InvariantCulture));
+        if (masterAddresses.Length == 0) throw new ArgumentException("At least one address.", nameof(masterAddresses));
+        _answers = new Queue<string>(masterAddresses);
         _listener.Start();
         _accept = Task.Run(AcceptAsync);
     }
 
     public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>Names <paramref name="masterAddress"/> from now on.</summary>
+    public void Name(string masterAddress)
+    {
+        lock (_lock)
+        {
+            _answers.Clear();
+            _answers.Enqueue(masterAddress);
+        }
+    }
+
+    private string NextAnswer()
+    {
+        lock (_lock)
+        {
+            return _answers.Count > 1 ? _answers.Dequeue() : _answers.Peek();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -276,7 +295,7 @@ internal sealed class FakeSentinel : IAsyncDisposable
                     string sub = args.Count > 1 ? args[1].ToLowerInvariant() : "";
                     string reply = (args[0].ToUpperInvariant(), sub) switch
                     {
-                        ("SENTINEL", "get-master-addr-by-name") => $"*2\r\n${_host.Length}\r\n{_host}\r\n${_port.ToString(CultureInfo.InvariantCulture).Length}\r\n{_port}\r\n",
+                        ("SENTINEL", "get-master-addr-by-name") => AddressReply(NextAnswer()),
                         ("SENTINEL", "sentinels") => "*0\r\n",
                         _ => "-ERR fake sentinel\r\n",
                     };
@@ -287,5 +306,12 @@ internal sealed class FakeSentinel : IAsyncDisposable
             {
             }
         }
+    }
+
+    private static string AddressReply(string address)
+    {
+        int colon = address.LastIndexOf(':');
+        (string host, string port) = (address[..colon], address[(colon + 1)..]);
+        return $"*2\r\n${host.Length}\r\n{host}\r\n${port.Length}\r\n{port}\r\n";
     }
 }
