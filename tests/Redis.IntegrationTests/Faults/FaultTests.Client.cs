@@ -106,7 +106,7 @@ public partial class FaultTests
         }
         int socketsAfter = SocketCensus.SocketsOnPorts(proxyPort);
         int fdAfter = SocketCensus.OpenDescriptors();
-        int readersAfter = SocketCensus.ThreadsNamed(ReaderThreadName);
+        int readersAfter = await SocketCensus.ThreadsNamedOnceEnded(ReaderThreadName, readersBefore);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[figures] client faults (seed {Seed + 5}, {watch.Elapsed.TotalSeconds:0.0} s): {tally}; {reordered} pipelined GETs ran before their SET; client: {stats.Reconnects} reconnects, {stats.Commands} commands in {stats.Writes} writes, {stats.Replies} replies; proxy: {counters}; {refusals} refusal windows; stalls cut by the test after {StallRelease.TotalSeconds:0} s: {stallsReleased} of {counters.Stalls} ({stallsAtEnd} more still holding it when the storm ended); longest time no caller got a reply {longestSilence / 1000.0:0.0} s; after the storm: {recovery}; client sockets left open {clientSocketsLeft}; reader threads {readersBefore} -> {readersWhileConnected} -> {readersAfter}; fds {fdBefore} -> {fdAfter}, sockets left on the proxy port {socketsAfter}"));
         AssertClean(tally);
@@ -260,10 +260,8 @@ public partial class FaultTests
             await WaitForSessionsToEnd(proxy);
             counters = proxy.Counters;
         }
-        // DisposeAsync does not wait for the reader thread: give the last ones a moment to end.
-        var deadline = Stopwatch.StartNew();
-        while (SocketCensus.ThreadsNamed(ReaderThreadName) > readersBefore && deadline.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(20);
-        int readersAfter = SocketCensus.ThreadsNamed(ReaderThreadName);
+        // The last readers' OS threads stay listed a moment after their code returned: give them a moment to go.
+        int readersAfter = await SocketCensus.ThreadsNamedOnceEnded(ReaderThreadName, readersBefore);
         int socketsAfter = SocketCensus.SocketsOnPorts(proxyPort);
         int fdAfter = SocketCensus.OpenDescriptors();
         long memoryAfter = GC.GetTotalMemory(forceFullCollection: true);

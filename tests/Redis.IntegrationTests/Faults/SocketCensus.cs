@@ -62,6 +62,19 @@ public static class SocketCensus
     /// Threads of this process whose name starts with <paramref name="prefix"/> (/proc/self/task/*/comm:
     /// Linux keeps the first 15 bytes of a thread's name).
     /// </summary>
+    /// <summary>
+    /// <see cref="ThreadsNamed"/> once it is at most <paramref name="atMost"/>, or after 5 s: an OS thread stays listed in
+    /// /proc/self/task a moment after its managed code returned (after Thread.Join returns), so a count taken at once
+    /// after a disposal can still see the reader that just ended.
+    /// </summary>
+    public static async Task<int> ThreadsNamedOnceEnded(string prefix, int atMost)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        int count;
+        while ((count = ThreadsNamed(prefix)) > atMost && deadline.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(10);
+        return count;
+    }
+
     public static int ThreadsNamed(string prefix)
     {
         if (!Directory.Exists("/proc/self/task")) return 0;
