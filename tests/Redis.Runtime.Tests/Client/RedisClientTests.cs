@@ -138,16 +138,20 @@ public class RedisClientTests
     [InlineData(true)]
     public async Task CommandTimeout_FailsTheCaller_ButKeepsTheConnectionInStep(bool useAsync)
     {
-        await using var server = ScriptedServer.Simple(c => c[0] == "SLOW" ? Slow(Task.Delay(700), "late") : null);
-        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: Options(TimeSpan.FromMilliseconds(150)));
-        // The reply comes after 700 ms: a timeout exception (not the reply) shows the timeout ended the wait first.
+        // The reply is held until the call ended (or 30 s, so a timeout that never fires fails the test instead of hanging
+        // it): a timeout exception, not the reply, shows the timeout ended the wait. No race with a fixed delay, so the
+        // timeout can be long enough that quick calls on a loaded machine never reach it.
+        var release = new TaskCompletionSource();
+        await using var server = ScriptedServer.Simple(c => c[0] == "SLOW" ? Slow(Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(30))), "late") : null);
+        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: Options(TimeSpan.FromSeconds(1)));
         var error = useAsync
             ? await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.DoAsync("SLOW"))
             : Assert.Throws<RedisTimeoutException>(() => client.Do("SLOW"));
         Assert.Contains("SLOW", error.Message);
 
-        // The late reply arrives first and is dropped; the next caller gets its own.
-        await Task.Delay(700);
+        // The late reply arrives first and is dropped (bounded wait, not a timing assertion); the next caller gets its own.
+        release.SetResult();
+        await WaitUntil(() => client.Stats.Replies >= 1);
         Assert.Equal("next", Text(useAsync ? await client.DoAsync("ECHO", "next") : client.Do("ECHO", "next")));
         Assert.Equal(1, server.Connections);
         Assert.True(client.IsConnected);
@@ -156,10 +160,13 @@ public class RedisClientTests
     [Fact]
     public async Task TypedTimeout_FailsTheCaller_AndTheNextTypedCallIsInStep()
     {
-        await using var server = ScriptedServer.Simple(c => c[0] == "ECHO" && c[1] == "slow" ? Slow(Task.Delay(500), "slow") : null);
-        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: Options(TimeSpan.FromMilliseconds(100)));
+        // The slow replies are held until both calls ended (see CommandTimeout_FailsTheCaller_ButKeepsTheConnectionInStep).
+        var release = new TaskCompletionSource();
+        await using var server = ScriptedServer.Simple(c => c[0] == "ECHO" && c[1] == "slow" ? Slow(Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(30))), "slow") : null);
+        await using var client = RedisClient.Connect("tcp", server.Address, clientOptions: Options(TimeSpan.FromSeconds(1)));
         await Assert.ThrowsAsync<RedisTimeoutException>(async () => await client.ExecuteAsync<Echo, StringParser, string?>(new Echo("slow"), default));
         Assert.Throws<RedisTimeoutException>(() => client.Execute<Echo, StringParser, string?>(new Echo("slow"), default));
+        release.SetResult();
         // Both late replies are read and dropped (bounded wait, not a timing assertion), then the stream is in step.
         for (int i = 0; i < 300 && client.Stats.Replies < 2; i++) await Task.Delay(20);
         Assert.Equal(2, client.Stats.Replies);
