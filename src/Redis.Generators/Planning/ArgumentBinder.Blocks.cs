@@ -37,7 +37,7 @@ internal sealed partial class ArgumentBinder
             Consume(parameter);
             return true;
         }
-        if (!optional && SpecMemberBuilder.IsColumns(argument) && Collection(parameter.Type) is { Kind: CollectionKind.Array } columns
+        if (!optional && IsColumns(argument) && Collection(parameter.Type) is { Kind: CollectionKind.Array } columns
             && columns.Element.Shape == TypeShape.Tuple && columns.Element.Args.Count == argument.Arguments.Count)
         {
             // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
@@ -194,4 +194,8 @@ internal sealed partial class ArgumentBinder
         }
         return writes;
     }
+
+    // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
+    internal static bool IsColumns(SpecArgument block)
+        => block.Type == ArgumentType.Block && !block.Multiple && block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional);
 }

@@ -87,8 +87,11 @@ internal sealed partial class ArgumentBinder
 
     private bool TypedAfter(ParameterDeclaration parameter, SpecArgument argument)
         => argument.Type == ArgumentType.OneOf && parameter.Type.Underlying.Shape == TypeShape.Enum
-            && ((_enums?.Find(argument) is { } generated && KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name) == parameter.Type.Underlying.DisplayNotNull)
-                || argument.Arguments.Any(a => TypedAfter(parameter, a)));
+            && (GeneratedEnumFor(argument, parameter.Type.Underlying) is not null || argument.Arguments.Any(a => TypedAfter(parameter, a)));
+
+    // The enum generated for a token choice, when the given type is that enum.
+    private GeneratedEnum? GeneratedEnumFor(SpecArgument choice, TypeDesc type)
+        => _enums?.Find(choice) is { } generated && generated.QualifiedName == type.DisplayNotNull ? generated : null;
 
     // A repeated choice without a token of its own whose alternatives are single values, tokens or token choices
     // (CLIENT KILL's ID | TYPE | USER | ADDR | LADDR | SKIPME filters), given a parameter named after an alternative:
@@ -226,9 +229,10 @@ internal sealed partial class ArgumentBinder
         }
         var tokens = new List<EnumToken>();
         var values = new HashSet<string>(StringComparer.Ordinal);
-        bool known = _enums?.Find(argument) is { } generated && KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name) == enumType.DisplayNotNull;
+        GeneratedEnum? generated = GeneratedEnumFor(argument, enumType);
+        bool known = generated is not null;
         // The enum generated for this token set: its members send the tokens the table gives them (GeoUnit.Meters sends M).
-        if (known) tokens.AddRange(_enums!.Find(argument)!.Members.Select(m => new EnumToken(m.Name, m.Token)));
+        if (generated is not null) tokens.AddRange(generated.Members.Select(m => new EnumToken(m.Name, m.Token)));
         for (int i = 0; i < enumType.Names.Count && !known; i++)
         {
             string member = enumType.Names[i];

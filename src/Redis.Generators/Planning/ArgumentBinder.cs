@@ -207,7 +207,7 @@ internal sealed partial class ArgumentBinder
     }
 
     // A required integer named num... (numkeys, nummembers) followed by a repeated scalar: the count of that list.
-    private static bool IsCount(EquatableArray<SpecArgument> arguments, int k)
+    internal static bool IsCount(EquatableArray<SpecArgument> arguments, int k)
     {
         SpecArgument argument = arguments[k];
         if (argument.Type != ArgumentType.Integer || argument.Optional || argument.Multiple || k + 1 >= arguments.Count) return false;

@@ -103,7 +103,7 @@ internal sealed partial class SpecMemberBuilder
                 if (argument.Multiple) ProposeBlockList(argument, arguments, optional, argument.Arguments.ToList());
                 else if (optional && !TupleAble(argument, allowOptional: true)) ProposeRaw(argument, arguments);
                 else if (optional) ProposeOptionalBlock(argument, arguments, argument.Arguments.ToList());
-                else if (IsColumns(argument)) ProposeColumns(argument, arguments);
+                else if (ArgumentBinder.IsColumns(argument)) ProposeColumns(argument, arguments);
                 else Propose(argument.Arguments);
                 continue;
             }
@@ -166,7 +166,7 @@ internal sealed partial class SpecMemberBuilder
         if (Flattened(block))
         {
             if (block.Arguments.Any(c => _pinned.Contains(c) && c.Type != ArgumentType.PureToken)) return false;
-            if (IsColumns(block)) return !block.Arguments.Any(c => _pinned.Contains(c) || _excluded.Contains(c));
+            if (ArgumentBinder.IsColumns(block)) return !block.Arguments.Any(c => _pinned.Contains(c) || _excluded.Contains(c));
             return ProposableList(block.Arguments);
         }
         if (block.Arguments.Any(_pinned.Contains)) return false;
@@ -188,10 +188,6 @@ internal sealed partial class SpecMemberBuilder
         }
         return components is >= 1 and <= 7 && (block.Multiple || components >= 2);
     }
-
-    // Columns (XREAD's STREAMS key [key ...] id [id ...]): one array of tuples, written column by column.
-    internal static bool IsColumns(SpecArgument block)
-        => block.Type == ArgumentType.Block && !block.Multiple && block.Arguments.Count >= 2 && block.Arguments.All(c => c.IsScalar && c.Multiple && !c.Optional);
 
     private Param ProposeColumns(SpecArgument argument, EquatableArray<SpecArgument> siblings)
     {
@@ -257,7 +253,7 @@ internal sealed partial class SpecMemberBuilder
 
     private static TypeDesc EnumDesc(GeneratedEnum generated)
     {
-        string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        string enumType = generated.QualifiedName;
         return new TypeDesc(TypeShape.Enum, enumType, enumType, Nullability.NotAnnotated, true, EquatableArray<TypeDesc>.Empty,
             generated.Members.Select(m => m.Name).ToEquatableArray(),
             generated.Members.Select((m, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToEquatableArray());
@@ -295,7 +291,7 @@ internal sealed partial class SpecMemberBuilder
     private Param ProposeEnum(SpecArgument argument, EquatableArray<SpecArgument> siblings, bool optional, GeneratedEnum generated)
     {
         _enumsUsed.Add(generated.Name);
-        string enumType = KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        string enumType = generated.QualifiedName;
         string doc = $"{ArgumentDoc(argument)} One of {string.Join(", ", generated.Members.Select(m => "<c>" + Xml(m.Token) + "</c>"))}{(optional ? "; null sends none" : "")}.";
         // A choice named after its own tokens (FLUSHDB's "async" for ASYNC|SYNC, SHUTDOWN's "nosave_save")
         // says nothing: the parameter is named after the enum's role instead (flushMode, shutdownSaveMode).

@@ -164,13 +164,9 @@ internal sealed partial class SpecMemberBuilder
         return chain.Count == 0 ? null : chain;
     }
 
+    // A count (numkeys) of a list this reply variant sends: ArgumentBinder writes it from the list's length.
     private bool IsCount(EquatableArray<SpecArgument> arguments, int k)
-    {
-        SpecArgument argument = arguments[k];
-        if (argument.Type != ArgumentType.Integer || argument.Optional || argument.Multiple || k + 1 >= arguments.Count) return false;
-        SpecArgument next = arguments[k + 1];
-        return argument.Name.StartsWith("num", StringComparison.OrdinalIgnoreCase) && next.Multiple && next.IsScalar && !_excluded.Contains(next);
-    }
+        => ArgumentBinder.IsCount(arguments, k) && !_excluded.Contains(arguments[k + 1]);
 
     private static bool Simple(SpecArgument argument)
         => argument.Type == ArgumentType.PureToken || (argument.IsScalar && !argument.Multiple) || (EnumTable.IsTokenChoice(argument) && !argument.Multiple);
@@ -232,7 +228,7 @@ internal sealed partial class SpecMemberBuilder
     {
         GeneratedEnum generated = _enums.Find(argument) ?? throw new PlanningException($"the token choice '{argument.Name}' has no enum");
         _enumsUsed.Add(generated.Name);
-        return KnownTypes.Qualify(KnownTypes.EnumNamespace + "." + generated.Name);
+        return generated.QualifiedName;
     }
 
     // ---- helpers ----------------------------------------------------------------------------
